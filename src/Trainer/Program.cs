@@ -1,0 +1,3 @@
+using ProbeMonitor.Trainer.Commands;
+
+return TrainerCli.Build().Parse(args).Invoke();
