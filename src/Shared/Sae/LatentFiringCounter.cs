@@ -1,7 +1,10 @@
 namespace ProbeMonitor.Sae;
 
 /// <summary>Streams over a dataset's latent codes, counting how often each latent fires (is non-zero).</summary>
-/// <remarks>A dead latent is one that never fired over everything added; rates are counts over rows seen.</remarks>
+/// <remarks>
+/// A dead latent is one that never fired over everything added; rates are counts over rows seen.
+/// Not thread-safe: give each worker its own counter and <see cref="Merge"/> them.
+/// </remarks>
 public sealed class LatentFiringCounter
 {
     private readonly long[] _counts;

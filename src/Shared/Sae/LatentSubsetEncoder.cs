@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 using ProbeMonitor.Kernels;
 
@@ -63,12 +64,19 @@ public sealed class LatentSubsetEncoder
             return;
         }
         int chunk = SparseAutoencoder.RowsPerChunk(dIn);
-        var scratch = _sae.NeedsInputTransform ? new float[Math.Min(n, chunk) * dIn] : null;
-        for (int r0 = 0; r0 < n; r0 += chunk)
+        var scratch = _sae.NeedsInputTransform ? ArrayPool<float>.Shared.Rent(Math.Min(n, chunk) * dIn) : null;
+        try
         {
-            int rows = Math.Min(chunk, n - r0);
-            var xin = _sae.PrepareInput(x.Slice(r0 * dIn, rows * dIn), r0, scratch);
-            Gemm.MultiplyTransposedB(xin, _packedWEnc, acts.Slice(r0 * k, rows * k), rows, k, dIn);
+            for (int r0 = 0; r0 < n; r0 += chunk)
+            {
+                int rows = Math.Min(chunk, n - r0);
+                var xin = _sae.PrepareInput(x.Slice(r0 * dIn, rows * dIn), r0, scratch);
+                Gemm.MultiplyTransposedB(xin, _packedWEnc, acts.Slice(r0 * k, rows * k), rows, k, dIn);
+            }
+        }
+        finally
+        {
+            if (scratch is not null) ArrayPool<float>.Shared.Return(scratch);
         }
         for (int i = 0; i < n; i++)
         {
@@ -91,15 +99,22 @@ public sealed class LatentSubsetEncoder
     {
         int dIn = _sae.DIn, dSae = _sae.DSae, k = _ids.Length;
         int chunk = SparseAutoencoder.RowsPerChunk(dSae);
-        var dense = new float[Math.Min(n, chunk) * dSae];
-        for (int r0 = 0; r0 < n; r0 += chunk)
+        var dense = ArrayPool<float>.Shared.Rent(Math.Min(n, chunk) * dSae);
+        try
         {
-            int rows = Math.Min(chunk, n - r0);
-            var block = dense.AsSpan(0, rows * dSae);
-            _sae.Encode(x.Slice(r0 * dIn, rows * dIn), rows, block);
-            for (int i = 0; i < rows; i++)
-            for (int c = 0; c < k; c++)
-                acts[(r0 + i) * k + c] = block[i * dSae + _ids[c]];
+            for (int r0 = 0; r0 < n; r0 += chunk)
+            {
+                int rows = Math.Min(chunk, n - r0);
+                var block = dense.AsSpan(0, rows * dSae);
+                _sae.Encode(x.Slice(r0 * dIn, rows * dIn), rows, block);
+                for (int i = 0; i < rows; i++)
+                for (int c = 0; c < k; c++)
+                    acts[(r0 + i) * k + c] = block[i * dSae + _ids[c]];
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(dense);
         }
     }
 }

@@ -38,6 +38,8 @@ public static partial class SaeLensConfigJson
         }
         var fields = Flatten(root);
 
+        if (OptionalBool(fields, "rescale_acts_by_decoder_norm", source) == true)
+            throw Error(source, "rescale_acts_by_decoder_norm", "true is not supported: activations here are not rescaled by decoder norms");
         int dIn = RequiredInt(fields, "d_in", source);
         int dSae = RequiredInt(fields, "d_sae", source);
         var arch = ParseArchitecture(fields, source);

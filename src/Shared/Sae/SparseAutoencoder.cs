@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 using ProbeMonitor.Kernels;
 
@@ -68,18 +69,25 @@ public sealed class SparseAutoencoder
         CheckBatch(x, n, DIn, "x");
         CheckBatch(pre, n, DSae, "pre-activation output");
         int chunk = RowsPerChunk(DIn);
-        var scratch = NeedsInputTransform ? new float[Math.Min(n, chunk) * DIn] : null;
-        for (int r0 = 0; r0 < n; r0 += chunk)
+        var scratch = NeedsInputTransform ? ArrayPool<float>.Shared.Rent(Math.Min(n, chunk) * DIn) : null;
+        try
         {
-            int rows = Math.Min(chunk, n - r0);
-            var xin = PrepareInput(x.Slice(r0 * DIn, rows * DIn), r0, scratch);
-            var block = pre.Slice(r0 * DSae, rows * DSae);
-            Gemm.Multiply(xin, _wEnc, block, rows, DSae, DIn);
-            for (int i = 0; i < rows; i++)
+            for (int r0 = 0; r0 < n; r0 += chunk)
             {
-                var row = block.Slice(i * DSae, DSae);
-                TensorPrimitives.Add(row, _bEnc, row);
+                int rows = Math.Min(chunk, n - r0);
+                var xin = PrepareInput(x.Slice(r0 * DIn, rows * DIn), r0, scratch);
+                var block = pre.Slice(r0 * DSae, rows * DSae);
+                Gemm.Multiply(xin, _wEnc, block, rows, DSae, DIn);
+                for (int i = 0; i < rows; i++)
+                {
+                    var row = block.Slice(i * DSae, DSae);
+                    TensorPrimitives.Add(row, _bEnc, row);
+                }
             }
+        }
+        finally
+        {
+            if (scratch is not null) ArrayPool<float>.Shared.Return(scratch);
         }
     }
 
@@ -105,13 +113,20 @@ public sealed class SparseAutoencoder
         CheckBatch(x, n, DIn, "x");
         var result = new SparseLatents[n];
         int chunk = RowsPerChunk(DSae);
-        var dense = new float[Math.Min(n, chunk) * DSae];
-        for (int r0 = 0; r0 < n; r0 += chunk)
+        var dense = ArrayPool<float>.Shared.Rent(Math.Min(n, chunk) * DSae);
+        try
         {
-            int rows = Math.Min(chunk, n - r0);
-            var block = dense.AsSpan(0, rows * DSae);
-            Encode(x.Slice(r0 * DIn, rows * DIn), rows, block);
-            for (int i = 0; i < rows; i++) result[r0 + i] = SparseLatents.FromDense(block.Slice(i * DSae, DSae));
+            for (int r0 = 0; r0 < n; r0 += chunk)
+            {
+                int rows = Math.Min(chunk, n - r0);
+                var block = dense.AsSpan(0, rows * DSae);
+                Encode(x.Slice(r0 * DIn, rows * DIn), rows, block);
+                for (int i = 0; i < rows; i++) result[r0 + i] = SparseLatents.FromDense(block.Slice(i * DSae, DSae));
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(dense);
         }
         return result;
     }

@@ -160,6 +160,7 @@ public sealed class SaeLensDirectoryTests : IDisposable
     [InlineData("""{"architecture": "topk", "d_in": 3, "d_sae": 8}""", "k is required for a topk SAE")]
     [InlineData("""{"architecture": "jumprelu", "d_in": 3, "d_sae": 8, "normalize_activations": "layer_norm"}""", "'layer_norm' is not supported")]
     [InlineData("""{"architecture": "jumprelu", "d_in": 3, "d_sae": 8, "apply_b_dec_to_input": 1}""", "field 'apply_b_dec_to_input' must be true or false")]
+    [InlineData("""{"architecture": "topk", "k": 2, "d_in": 3, "d_sae": 8, "rescale_acts_by_decoder_norm": true}""", "field 'rescale_acts_by_decoder_norm' true is not supported")]
     [InlineData("""[1, 2]""", "top level is not a JSON object")]
     [InlineData("""{"d_in": 3,""", "not valid JSON")]
     public void Bad_configs_are_refused_naming_the_field(string cfg, string message)
