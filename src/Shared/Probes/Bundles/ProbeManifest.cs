@@ -1,7 +1,10 @@
+using System.Text.Json.Serialization;
+
 namespace ProbeMonitor.Probes.Bundles;
 
 /// <summary>The manifest.json of a probe bundle: what the probe reads, how it was trained, calibrated and validated, and its drift reference.</summary>
-/// <remarks>Serialised with snake_case names by <see cref="ProbeManifestJson"/>. Large vectors live in weights.safetensors.</remarks>
+/// <remarks>Serialised with snake_case names by <see cref="ProbeManifestJson"/>, in the order of the schema (optional SAE fields after kind).
+/// Large vectors live in weights.safetensors.</remarks>
 /// <param name="SchemaVersion">The manifest schema; only <see cref="CurrentSchemaVersion"/> is understood.</param>
 /// <param name="ProbeId">A unique identifier, used in metrics and error messages.</param>
 /// <param name="Task"><see cref="AnswerabilityTask"/>, <see cref="ToxicityTask"/> or any other task name.</param>
@@ -20,23 +23,23 @@ namespace ProbeMonitor.Probes.Bundles;
 /// <param name="RandomBaselineMargin">Test AUC minus that of the same probe on random latents/directions, when measured.</param>
 /// <param name="Weights">The weights file and its SHA-256; filled in by <see cref="ProbeBundleWriter"/>, required on load.</param>
 public sealed record ProbeManifest(
-    int SchemaVersion,
-    string ProbeId,
-    string Task,
-    ProbeKind Kind,
-    ManifestModel Model,
-    ManifestCalibration Calibration,
-    ManifestDecision Decision,
-    TrainingDataset[] TrainingData,
-    ProbeMetrics Metrics,
-    OodResult[] OodTable,
-    ManifestReference Reference,
-    ManifestProvenance Provenance,
-    ManifestSae? Sae = null,
-    int[]? LatentIds = null,
-    bool Binarize = false,
-    double? RandomBaselineMargin = null,
-    ManifestWeights? Weights = null)
+    [property: JsonPropertyOrder(1)] int SchemaVersion,
+    [property: JsonPropertyOrder(2)] string ProbeId,
+    [property: JsonPropertyOrder(3)] string Task,
+    [property: JsonPropertyOrder(4)] ProbeKind Kind,
+    [property: JsonPropertyOrder(5)] ManifestModel Model,
+    [property: JsonPropertyOrder(9)] ManifestCalibration Calibration,
+    [property: JsonPropertyOrder(10)] ManifestDecision Decision,
+    [property: JsonPropertyOrder(11)] TrainingDataset[] TrainingData,
+    [property: JsonPropertyOrder(12)] ProbeMetrics Metrics,
+    [property: JsonPropertyOrder(13)] OodResult[] OodTable,
+    [property: JsonPropertyOrder(15)] ManifestReference Reference,
+    [property: JsonPropertyOrder(16)] ManifestProvenance Provenance,
+    [property: JsonPropertyOrder(6)] ManifestSae? Sae = null,
+    [property: JsonPropertyOrder(7)] int[]? LatentIds = null,
+    [property: JsonPropertyOrder(8)] bool Binarize = false,
+    [property: JsonPropertyOrder(14)] double? RandomBaselineMargin = null,
+    [property: JsonPropertyOrder(17)] ManifestWeights? Weights = null)
 {
     /// <summary>The schema version this code reads and writes.</summary>
     public const int CurrentSchemaVersion = 1;
