@@ -10,7 +10,8 @@ namespace ProbeMonitor.Probes.Bundles;
 /// Loading checks, in order: the manifest parses and has a known schema_version, its fields are present and valid, the
 /// weights file's SHA-256 equals the manifest's, every tensor exists with the shape the manifest implies, and every weight
 /// is finite. Any failure is a <see cref="ProbeBundleException"/> naming the directory. All tensors are copied into memory,
-/// so the weights file is closed when Load returns.
+/// so the weights file is closed when Load returns. The hash guards against corruption and edits at rest; the file is
+/// hashed and then opened by path, so a writer swapping it in between those two steps is not detected.
 /// </remarks>
 public sealed class ProbeBundle
 {
