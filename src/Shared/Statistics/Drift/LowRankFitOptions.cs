@@ -26,6 +26,6 @@ public sealed record LowRankFitOptions(
     int ExactLimit = 256,
     int Oversampling = 10,
     int MaxIterations = 500,
-    double Tolerance = 1e-10,
+    double Tolerance = 1e-8,
     int Seed = 12345,
     double VarianceFloor = 1e-10);

@@ -3,20 +3,26 @@ namespace ProbeMonitor.Statistics.Drift;
 /// <summary>
 /// A histogram of recent values only, in fixed memory: a ring of K sub-window histograms, each covering one "epoch" of a
 /// fixed number of values or a fixed stretch of time. A snapshot sums the newest K epochs, so the window holds between
-/// K − 1 and K sub-windows' worth of data. Adding is thread-safe and allocation-free; only the first add of a new epoch
-/// takes a lock, to clear the slot it recycles.
+/// K − 1 and K sub-windows' worth of data. Adding is thread-safe and allocation-free (three interlocked operations per
+/// value or per batch chunk); only the first add of a new epoch takes a lock, to clear the slot it recycles.
 /// </summary>
 /// <remarks>
-/// An add that has already picked its slot when that slot is recycled K epochs later can land in the newer sub-window;
-/// that needs a thread to stall for K − 1 whole sub-windows, and moves one value, so it is tolerated rather than locked
-/// against. By time, epochs come from the <see cref="TimeProvider"/>: idle stretches expire old data even without adds.
+/// Recycling a slot must not race with adds still counting into it. Each add announces itself on the slot's "active"
+/// counter before checking the slot's epoch, and the recycler marks the slot pending before waiting for that counter to
+/// drain; with interlocked (fully fenced) operations on both sides, either the add sees the mark and retries under the
+/// lock, or the recycler sees the add and waits for it. So every value is counted in its own epoch, or dropped when its
+/// epoch has already left the window. By time, epochs come from the <see cref="TimeProvider"/>: idle stretches expire
+/// old data even without adds.
 /// </remarks>
 public sealed class SlidingWindowHistogram
 {
     private const int StackBins = 256;
+    private const long Unused = -1;
+    private const long Recycling = -2;
     private readonly long[] _counts; // K × bins, slot-major
     private readonly long[] _nan;
     private readonly long[] _slotEpoch;
+    private readonly long[] _active;
     private readonly object _rotation = new();
     private readonly int _bins;
     private readonly long _valuesPerSubWindow;
@@ -34,7 +40,8 @@ public sealed class SlidingWindowHistogram
         _counts = new long[(long)subWindows * _bins];
         _nan = new long[subWindows];
         _slotEpoch = new long[subWindows];
-        Array.Fill(_slotEpoch, -1);
+        Array.Fill(_slotEpoch, Unused);
+        _active = new long[subWindows];
         _valuesPerSubWindow = valuesPerSubWindow;
         _time = time;
         _subWindowTicks = subWindowLength.Ticks;
@@ -67,11 +74,12 @@ public sealed class SlidingWindowHistogram
     public void Add(double value)
     {
         long epoch = _time is null ? (Interlocked.Increment(ref _adds) - 1) / _valuesPerSubWindow : ClockEpoch();
+        int bin = Edges.IndexOf(value);
         int slot = Enter(epoch);
         if (slot < 0) return;
-        int bin = Edges.IndexOf(value);
         if (bin < 0) Interlocked.Increment(ref _nan[slot]);
         else Interlocked.Increment(ref _counts[(long)slot * _bins + bin]);
+        Interlocked.Decrement(ref _active[slot]);
     }
 
     /// <summary>Counts a batch of floats, one interlocked add per touched bin and sub-window.</summary>
@@ -114,6 +122,7 @@ public sealed class SlidingWindowHistogram
             for (int i = 0; i < _bins; i++)
                 if (local[i] != 0) Interlocked.Add(ref row[i], local[i]);
             if (nan != 0) Interlocked.Add(ref _nan[slot], nan);
+            Interlocked.Decrement(ref _active[slot]);
         }
     }
 
@@ -139,25 +148,36 @@ public sealed class SlidingWindowHistogram
 
     private long ClockEpoch() => _time!.GetElapsedTime(_startTimestamp).Ticks / _subWindowTicks;
 
-    /// <summary>The slot of the epoch, recycling it under the lock on the epoch's first add; −1 when the epoch has already left the window.</summary>
+    /// <summary>
+    /// Announces an add on the epoch's slot and returns the slot, recycling it first (under the lock) if it holds an older
+    /// epoch; −1 when the slot already holds a newer epoch, i.e. this one has left the window. Having seen its epoch
+    /// after announcing itself, the caller may count: no recycler clears the slot until it withdraws the announcement.
+    /// </summary>
     private int Enter(long epoch)
     {
         int slot = (int)(epoch % SubWindows);
-        long held = Volatile.Read(ref _slotEpoch[slot]);
-        if (held == epoch) return slot;
-        if (held > epoch) return -1;
+        while (true)
+        {
+            Interlocked.Increment(ref _active[slot]);
+            long held = Volatile.Read(ref _slotEpoch[slot]);
+            if (held == epoch) return slot;
+            Interlocked.Decrement(ref _active[slot]);
+            if (held > epoch) return -1;
+            Recycle(slot, epoch);
+        }
+    }
+
+    private void Recycle(int slot, long epoch)
+    {
         lock (_rotation)
         {
-            held = _slotEpoch[slot];
-            if (held > epoch) return -1;
-            if (held < epoch)
-            {
-                // Clear before publishing the new epoch: adds only count into a slot once they see their epoch in it.
-                Array.Clear(_counts, slot * _bins, _bins);
-                _nan[slot] = 0;
-                Volatile.Write(ref _slotEpoch[slot], epoch);
-            }
+            if (_slotEpoch[slot] >= epoch) return;
+            Interlocked.Exchange(ref _slotEpoch[slot], Recycling);
+            var spin = new SpinWait();
+            while (Volatile.Read(ref _active[slot]) != 0) spin.SpinOnce();
+            Array.Clear(_counts, slot * _bins, _bins);
+            _nan[slot] = 0;
+            Interlocked.Exchange(ref _slotEpoch[slot], epoch);
         }
-        return slot;
     }
 }
