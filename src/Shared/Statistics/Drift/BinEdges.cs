@@ -31,11 +31,19 @@ public sealed class BinEdges
     public int InteriorBinCount => _edges.Length - 1;
 
     /// <summary>The bin holding x, or −1 for NaN. Allocation-free: a binary search over the edges.</summary>
-    public int IndexOf(double x)
+    public int IndexOf(double x) => double.IsNaN(x) ? -1 : CountAtOrBelow(_edges, x);
+
+    /// <summary>How many of the ascending values are ≤ x, which is exactly x's bin index; plain comparisons, no comparer calls.</summary>
+    internal static int CountAtOrBelow(ReadOnlySpan<double> ascending, double x)
     {
-        if (double.IsNaN(x)) return -1;
-        int found = ((ReadOnlySpan<double>)_edges).BinarySearch(x);
-        return found >= 0 ? found + 1 : ~found;
+        int lo = 0, hi = ascending.Length;
+        while (lo < hi)
+        {
+            int mid = (int)((uint)(lo + hi) >> 1);
+            if (ascending[mid] <= x) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
     }
 
     /// <summary>L equal-width interior bins over [lower, upper].</summary>

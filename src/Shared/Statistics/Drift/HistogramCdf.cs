@@ -46,8 +46,7 @@ internal sealed class HistogramCdf
     public double Inside(double x)
     {
         if (x >= _edges[^1]) return _below[^1];
-        int found = ((ReadOnlySpan<double>)_edges).BinarySearch(x);
-        int i = found >= 0 ? found : ~found - 1; // x in [e_i, e_{i+1})
+        int i = BinEdges.CountAtOrBelow(_edges, x) - 1; // x in [e_i, e_{i+1})
         double start = _below[i];
         double fraction = (x - _edges[i]) / (_edges[i + 1] - _edges[i]);
         return start + _binMass[i + 1] * fraction;
