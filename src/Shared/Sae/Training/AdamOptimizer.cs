@@ -61,7 +61,7 @@ public sealed class AdamOptimizer
     private static void UpdateRows(float[] p, float[] g, float[] m, float[] v, int rowLength, bool[] touched, StepCoefficients c, Action<int, int>? after)
     {
         int rows = p.Length / rowLength;
-        RowParallel.For(rows, 32, (r0, r1) =>
+        RowParallel.For(rows, 8L * rowLength, (r0, r1) =>
         {
             for (int r = r0; r < r1; r++)
             {

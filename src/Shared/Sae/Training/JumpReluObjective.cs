@@ -23,9 +23,9 @@ internal sealed class JumpReluObjective(double bandwidth) : SaeObjective
         batch.Encode(p);
         var pre = batch.Pre;
 
-        batch.Codes.Build(rows, r => CountWhere(pre.AsSpan(r * width, width), theta, (v, t) => v > t),
+        batch.Codes.Build(rows, 2L * width, r => CountWhere(pre.AsSpan(r * width, width), theta, (v, t) => v > t),
             (r, lat, val) => FillWhere(pre.AsSpan(r * width, width), theta, (v, t) => v > t, lat, val));
-        batch.Extra.Build(rows, r => CountWhere(pre.AsSpan(r * width, width), theta, (v, t) => MathF.Abs(v - t) < half),
+        batch.Extra.Build(rows, 2L * width, r => CountWhere(pre.AsSpan(r * width, width), theta, (v, t) => MathF.Abs(v - t) < half),
             (r, lat, val) => FillWhere(pre.AsSpan(r * width, width), theta, (v, t) => MathF.Abs(v - t) < half, lat, val));
         batch.CodeIndex.Build(batch.Codes, width);
         batch.ExtraIndex.Build(batch.Extra, width);

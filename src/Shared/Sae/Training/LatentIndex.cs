@@ -28,6 +28,9 @@ internal sealed class LatentIndex
     /// <summary>Latents with at least one entry, ascending.</summary>
     public ReadOnlySpan<int> Active => _active.AsSpan(0, ActiveCount);
 
+    /// <summary>Entries indexed (the codes' count).</summary>
+    public int EntryCount { get; private set; }
+
     /// <summary>Number of latents with at least one entry.</summary>
     public int ActiveCount { get; private set; }
 
@@ -62,6 +65,7 @@ internal sealed class LatentIndex
             _start[j + 1] += _start[j];
         }
         ActiveCount = active;
+        EntryCount = n;
         // Place entries using a moving cursor per latent; scanning entries in order keeps each group in row order.
         Array.Copy(_start, _cursor, width);
         for (int e = 0; e < n; e++) _entry[_cursor[latent[e]]++] = e;

@@ -24,7 +24,7 @@ internal sealed class ReluL1Objective : SaeObjective
         }
         batch.Encode(p);
         var pre = batch.Pre;
-        batch.Codes.Build(rows, r => CountPositive(pre.AsSpan(r * width, width)),
+        batch.Codes.Build(rows, 2L * width, r => CountPositive(pre.AsSpan(r * width, width)),
             (r, lat, val) => FillPositive(pre.AsSpan(r * width, width), lat, val));
         batch.CodeIndex.Build(batch.Codes, width);
         double mse = batch.Reconstruct(p);

@@ -18,7 +18,7 @@ internal static class SparseBackprop
         var start = codes.RowStart;
         var latent = codes.Latent;
         var value = codes.Value;
-        RowParallel.For(codes.Rows, 8, (r0, r1) =>
+        RowParallel.For(codes.Rows, CostPerRow(codes, dIn), (r0, r1) =>
         {
             for (int r = r0; r < r1; r++)
             {
@@ -37,7 +37,7 @@ internal static class SparseBackprop
         var start = codes.RowStart;
         var latent = codes.Latent;
         var grad = codes.Grad;
-        RowParallel.For(codes.Rows, 8, (r0, r1) =>
+        RowParallel.For(codes.Rows, CostPerRow(codes, dIn), (r0, r1) =>
         {
             for (int r = r0; r < r1; r++)
             {
@@ -58,7 +58,7 @@ internal static class SparseBackprop
         var start = index.Start;
         var entry = index.Entry;
         var row = index.Row;
-        RowParallel.For(index.ActiveCount, 4, (a0, a1) =>
+        RowParallel.For(index.ActiveCount, (long)dIn * (1 + index.EntryCount / Math.Max(1, index.ActiveCount)), (a0, a1) =>
         {
             for (int a = a0; a < a1; a++)
             {
@@ -92,7 +92,7 @@ internal static class SparseBackprop
         var start = codes.RowStart;
         var latent = codes.Latent;
         var grad = codes.Grad;
-        RowParallel.For(codes.Rows, 8, (r0, r1) =>
+        RowParallel.For(codes.Rows, CostPerRow(codes, dIn), (r0, r1) =>
         {
             for (int r = r0; r < r1; r++)
             {
@@ -102,4 +102,6 @@ internal static class SparseBackprop
             }
         });
     }
+
+    private static long CostPerRow(SparseCodes codes, int dIn) => (long)dIn * (1 + codes.Count / Math.Max(1, codes.Rows));
 }

@@ -41,14 +41,14 @@ internal sealed class SparseCodes
         Array.Clear(_rowStart, 0, rows + 1);
     }
 
-    /// <summary>Fills rows whose entry count is at most <paramref name="capacity"/> (TopK-style), in parallel, then packs them.</summary>
-    public void BuildBounded(int rows, int capacity, RowFiller fill)
+    /// <summary>Fills rows whose entry count is at most <paramref name="capacity"/> (TopK-style), in parallel, then packs them; <paramref name="rowCost"/> is the work per row.</summary>
+    public void BuildBounded(int rows, int capacity, long rowCost, RowFiller fill)
     {
         EnsureRows(rows);
         EnsureEntries((long)rows * capacity);
         Rows = rows;
         var counts = _rowStart;
-        RowParallel.For(rows, 16, (r0, r1) =>
+        RowParallel.For(rows, rowCost, (r0, r1) =>
         {
             for (int r = r0; r < r1; r++)
                 counts[r + 1] = fill(r, _latent.AsSpan(r * capacity, capacity), _value.AsSpan(r * capacity, capacity));
@@ -69,20 +69,20 @@ internal sealed class SparseCodes
         counts[rows] = total;
     }
 
-    /// <summary>Counts each row's entries, then fills them, both in parallel (threshold activations, whose count is a cheap scan).</summary>
-    public void Build(int rows, RowCounter count, RowFiller fill)
+    /// <summary>Counts each row's entries, then fills them, both in parallel (threshold activations, whose count is a cheap scan); <paramref name="rowCost"/> is the work per row.</summary>
+    public void Build(int rows, long rowCost, RowCounter count, RowFiller fill)
     {
         EnsureRows(rows);
         Rows = rows;
         var starts = _rowStart;
-        RowParallel.For(rows, 16, (r0, r1) =>
+        RowParallel.For(rows, rowCost, (r0, r1) =>
         {
             for (int r = r0; r < r1; r++) starts[r + 1] = count(r);
         });
         starts[0] = 0;
         for (int r = 0; r < rows; r++) starts[r + 1] += starts[r];
         EnsureEntries(starts[rows]);
-        RowParallel.For(rows, 16, (r0, r1) =>
+        RowParallel.For(rows, rowCost, (r0, r1) =>
         {
             for (int r = r0; r < r1; r++)
             {

@@ -2,15 +2,27 @@ namespace ProbeMonitor.Sae.Training;
 
 /// <summary>The sparsity coefficient λ, fixed or steered toward a target L0 (the <c>--target-l0</c> option).</summary>
 /// <remarks>
-/// The controller is integral and works in log space: after each step, λ ← λ·exp(γ·clamp(ln(L0/L0*), −1, 1)).
-/// Log space because the L0 that a given λ produces spans orders of magnitude (a fresh ReLU SAE fires half its
-/// latents), so additive steps would be too slow at first and too coarse at the end; a multiplicative step is scale-free
-/// and keeps λ positive. The clamp bounds each step to a factor of e^±γ (±2% at γ = 0.02), so a noisy or extreme batch cannot
-/// throw λ far, and being integral it settles where the mean L0 equals the target (no steady-state error).
+/// <para>
+/// An integral controller in log space with conditional integration. Each step it smooths the batch L0
+/// (L̄ ← 0.9·L̄ + 0.1·L0), forms the error e = clamp(ln(L̄/L0*), −1, 1), and unless L̄ is already moving toward the
+/// target, sets λ ← λ·exp(γ·e).
+/// </para>
+/// <para>
+/// Log space, because the L0 a given λ produces spans orders of magnitude (a fresh ReLU SAE fires half its latents):
+/// multiplicative steps are scale-free and keep λ positive; the clamp bounds each step to a factor e^±γ.
+/// Conditional integration (hold λ while the error is shrinking) is the anti-windup: Adam moves weights and
+/// thresholds at most about η per step whatever λ is, so L0 lags λ by hundreds of steps, and a plain integrator keeps
+/// raising λ all that time, then overshoots and has to unwind as slowly. Holding while L̄ approaches the target lets
+/// the lag play out; λ moves again only when L0 stalls or turns away. Being integral, it settles where mean L0 equals
+/// the target.
+/// </para>
 /// </remarks>
 public sealed class SparsityController
 {
+    private const double Smoothing = 0.9;
     private readonly double _gain;
+    private double _smoothedL0 = double.NaN;
+    private double _lastError = double.NaN;
 
     /// <summary>λ starts at <paramref name="initial"/>; with no <paramref name="targetL0"/> it never changes.</summary>
     public SparsityController(double initial, double? targetL0, double gain)
@@ -34,7 +46,10 @@ public sealed class SparsityController
     public void Update(double batchL0)
     {
         if (TargetL0 is not { } target || double.IsNaN(batchL0)) return;
-        double error = Math.Clamp(Math.Log(batchL0 / target), -1.0, 1.0);
-        Coefficient *= Math.Exp(_gain * error);
+        _smoothedL0 = double.IsNaN(_smoothedL0) ? batchL0 : Smoothing * _smoothedL0 + (1 - Smoothing) * batchL0;
+        double error = Math.Clamp(Math.Log(_smoothedL0 / target), -1.0, 1.0);
+        bool approaching = !double.IsNaN(_lastError) && Math.Abs(error) < Math.Abs(_lastError) && Math.Sign(error) == Math.Sign(_lastError);
+        _lastError = error;
+        if (!approaching) Coefficient *= Math.Exp(_gain * error);
     }
 }

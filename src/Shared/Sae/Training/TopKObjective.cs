@@ -19,7 +19,7 @@ internal sealed class TopKObjective(int k, int auxK, double auxCoefficient) : Sa
         int width = batch.Width, dIn = batch.DIn, rows = batch.Rows;
         batch.Encode(p);
         var pre = batch.Pre;
-        batch.Codes.BuildBounded(rows, Math.Min(k, width), (r, lat, val) =>
+        batch.Codes.BuildBounded(rows, Math.Min(k, width), width, (r, lat, val) =>
             TopKSelection.SelectPositive(pre.AsSpan(r * width, width), Math.Min(k, width), lat, val));
         batch.CodeIndex.Build(batch.Codes, width);
         double mse = batch.Reconstruct(p);
@@ -51,7 +51,7 @@ internal sealed class TopKObjective(int k, int auxK, double auxCoefficient) : Sa
         int width = batch.Width, dIn = batch.DIn, rows = batch.Rows;
         int kAux = Math.Min(auxK, dead.Length);
         var pre = batch.Pre;
-        batch.Extra.BuildBounded(rows, kAux, (r, lat, val) =>
+        batch.Extra.BuildBounded(rows, kAux, dead.Length, (r, lat, val) =>
             TopKSelection.SelectPositive(pre.AsSpan(r * width, width), dead, kAux, lat, val));
         batch.ExtraIndex.Build(batch.Extra, width);
         var auxOut = batch.ExtraOut;

@@ -76,13 +76,13 @@ internal sealed class TrainingBatch
     public void Encode(SaeParameters p)
     {
         int dIn = DIn, width = Width;
-        RowParallel.For(Rows, 64, (r0, r1) =>
+        RowParallel.For(Rows, dIn, (r0, r1) =>
         {
             for (int r = r0; r < r1; r++)
                 TensorPrimitives.Subtract(Input.AsSpan(r * dIn, dIn), p.DecoderBias, Centered.AsSpan(r * dIn, dIn));
         });
         Gemm.MultiplyTransposedB(Centered, p.EncoderRows, Pre, Rows, width, dIn);
-        RowParallel.For(Rows, 16, (r0, r1) =>
+        RowParallel.For(Rows, width, (r0, r1) =>
         {
             for (int r = r0; r < r1; r++)
             {
