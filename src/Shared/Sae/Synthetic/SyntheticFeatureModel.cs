@@ -82,13 +82,14 @@ public sealed class SyntheticFeatureModel
         return basis.Select(b => Math.Min(1, hi * b)).ToArray();
     }
 
-    /// <summary>Draws <paramref name="n"/> samples [n, D]; <paramref name="coefficients"/> gets the true codes [n, F] when not null.</summary>
-    public float[] Sample(int n, Random rng, float[]? coefficients = null)
+    /// <summary>Draws <paramref name="n"/> samples [n, D]; <paramref name="activeCounts"/>[s] gets sample s's number of active features when given.</summary>
+    public float[] Sample(int n, Random rng, int[]? activeCounts = null)
     {
         ArgumentNullException.ThrowIfNull(rng);
         int f = Options.Features, d = Options.Dim;
-        if (coefficients is not null && coefficients.Length != (long)n * f)
-            throw new ArgumentException($"synthetic data: the coefficient buffer holds {coefficients.Length} values, [n, F] = [{n}, {f}] needs {(long)n * f}.");
+        if (n <= 0) throw new ArgumentOutOfRangeException(nameof(n), $"synthetic data: sample count must be positive, got {n}.");
+        if (activeCounts is not null && activeCounts.Length != n)
+            throw new ArgumentException($"synthetic data: the count buffer holds {activeCounts.Length} slots for {n} samples.");
         var x = new float[checked(n * d)];
         var active = new bool[f];
         for (int s = 0; s < n; s++)
@@ -101,13 +102,14 @@ public sealed class SyntheticFeatureModel
                     active[i] = (groupFires && rng.NextDouble() < Options.Correlation) || rng.NextDouble() < _own[i];
             }
             var row = x.AsSpan(s * d, d);
+            int count = 0;
             for (int i = 0; i < f; i++)
             {
                 if (!active[i]) continue;
-                float c = (float)(2 * rng.NextDouble());
-                TensorPrimitives.MultiplyAdd(Directions.AsSpan(i * d, d), c, row, row);
-                if (coefficients is not null) coefficients[(long)s * f + i] = c;
+                count++;
+                TensorPrimitives.MultiplyAdd(Directions.AsSpan(i * d, d), (float)(2 * rng.NextDouble()), row, row);
             }
+            if (activeCounts is not null) activeCounts[s] = count;
             if (Options.Noise > 0)
                 for (int c = 0; c < d; c++) row[c] += (float)(Options.Noise * Training.SaeInitializer.Gaussian(rng));
         }
