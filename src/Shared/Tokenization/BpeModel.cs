@@ -11,6 +11,7 @@ namespace ProbeMonitor.Tokenization;
 /// section splits into independent words there; that gives the same ids, lets repeated words come from a cache, and keeps each
 /// merge loop small. Without the property the whole section goes through one heap-driven merge loop (O(n log n)).
 /// </remarks>
+[System.Runtime.CompilerServices.SkipLocalsInit] // the per-word stack buffers are written before they are read
 internal sealed class BpeModel
 {
     private const char Metaspace = '\u2581';
@@ -21,8 +22,8 @@ internal sealed class BpeModel
     private readonly int[] _bmpIds;
     private readonly Dictionary<int, int> _astralIds = [];
     private readonly int[] _byteIds = new int[256];
-    private readonly Dictionary<long, long> _merges;
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _vocab;
+    private readonly MergeTable _merges;
+    private readonly TokenVocabulary _vocab;
     private readonly int _unkId;
     private readonly bool _byteFallback, _fuseUnk, _ignoreMerges;
     private readonly ConcurrentDictionary<string, int[]> _cache = new(StringComparer.Ordinal);
@@ -33,26 +34,31 @@ internal sealed class BpeModel
     public BpeModel(TokenizerSpec spec, string source)
     {
         _merges = spec.Merges;
-        _vocab = spec.Vocab.GetAlternateLookup<ReadOnlySpan<char>>();
+        _vocab = spec.Vocab;
         _byteFallback = spec.ByteFallback;
         _fuseUnk = spec.FuseUnk;
         _ignoreMerges = spec.IgnoreMerges;
         _cacheLookup = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
-        _unkId = -1;
-        if (spec.UnkToken is { } unk && !spec.Vocab.TryGetValue(unk, out _unkId))
-            throw new InvalidDataException($"{source}: model.unk_token '{unk}' is not in model.vocab");
+        _unkId = spec.UnkToken is { } unk ? spec.Vocab.Find(unk) : -1;
+        if (spec.UnkToken is not null && _unkId < 0)
+            throw new InvalidDataException($"{source}: model.unk_token '{spec.UnkToken}' is not in model.vocab");
 
         _bmpIds = new int[char.MaxValue + 1];
         Array.Fill(_bmpIds, -1);
         bool crossing = false;
-        foreach (var (token, id) in spec.Vocab)
+        for (int id = 0; id < spec.Vocab.IdBound; id++)
         {
-            if (token.Length == 1 && !char.IsSurrogate(token[0])) _bmpIds[token[0]] = id;
-            else if (token.Length == 2 && char.IsSurrogatePair(token[0], token[1])) _astralIds[char.ConvertToUtf32(token[0], token[1])] = id;
-            crossing |= token.AsSpan(1).Contains(Metaspace) && HasMetaspaceAfterOther(token);
+            var token = spec.Vocab.Utf8(id);
+            if (token.IsEmpty) continue;
+            if (token.Length <= 4 && Rune.DecodeFromUtf8(token, out var rune, out int used) == OperationStatus.Done && used == token.Length)
+            {
+                if (rune.IsBmp) _bmpIds[rune.Value] = id;
+                else _astralIds[rune.Value] = id;
+            }
+            crossing |= HasMetaspaceAfterOther(token);
         }
         for (int b = 0; b < 256; b++)
-            _byteIds[b] = spec.Vocab.TryGetValue(ByteTokens.Name((byte)b), out int id) ? id : -1;
+            _byteIds[b] = spec.Vocab.Find(ByteTokens.Name((byte)b));
         WordsAreIndependent = !crossing && !_ignoreMerges && _bmpIds[Metaspace] >= 0;
     }
 
@@ -65,7 +71,7 @@ internal sealed class BpeModel
         if (text.IsEmpty) return;
         if (!WordsAreIndependent)
         {
-            if (_ignoreMerges && _vocab.TryGetValue(text, out int whole)) output.Add(whole);
+            if (_ignoreMerges && _vocab.Find(text) is int whole and >= 0) output.Add(whole);
             else EncodeWord(text, output);
             return;
         }
@@ -81,10 +87,16 @@ internal sealed class BpeModel
         EncodeCached(text[start..], output);
     }
 
-    private static bool HasMetaspaceAfterOther(string token)
+    /// <summary>Whether the UTF-8 token has "▁" (E2 96 81) right after some other character.</summary>
+    private static bool HasMetaspaceAfterOther(ReadOnlySpan<byte> token)
     {
-        for (int i = 1; i < token.Length; i++)
-            if (token[i] == Metaspace && token[i - 1] != Metaspace) return true;
+        ReadOnlySpan<byte> metaspace = [0xE2, 0x96, 0x81];
+        for (int at = token.IndexOf(metaspace); at >= 0;)
+        {
+            if (at > 0 && (at < 3 || !token.Slice(at - 3, 3).SequenceEqual(metaspace))) return true;
+            int next = token[(at + 3)..].IndexOf(metaspace);
+            at = next < 0 ? -1 : at + 3 + next;
+        }
         return false;
     }
 
@@ -184,26 +196,26 @@ internal sealed class BpeModel
             next[k] = k + 1 < n ? k + 1 : -1;
         }
         for (int k = 0; k + 1 < n; k++)
-            if (_merges.TryGetValue(TokenizerSpec.PairKey(ids[k], ids[k + 1]), out long m))
-                heap.Push((int)(m >> 32), k);
+            if (_merges.TryGet(ids[k], ids[k + 1], out int initialRank, out _))
+                heap.Push(initialRank, k);
 
         while (!heap.IsEmpty)
         {
             var (rank, pos) = heap.Pop();
             if (ids[pos] < 0) continue;
             int right = next[pos];
-            if (right < 0 || !_merges.TryGetValue(TokenizerSpec.PairKey(ids[pos], ids[right]), out long merge) || (int)(merge >> 32) != rank)
+            if (right < 0 || !_merges.TryGet(ids[pos], ids[right], out int currentRank, out int merged) || currentRank != rank)
                 continue;
-            ids[pos] = (int)merge;
+            ids[pos] = merged;
             ids[right] = -1;
             int after = next[right];
             next[pos] = after;
             if (after >= 0) prev[after] = pos;
             int before = prev[pos];
-            if (before >= 0 && _merges.TryGetValue(TokenizerSpec.PairKey(ids[before], ids[pos]), out long l))
-                heap.Push((int)(l >> 32), before);
-            if (after >= 0 && _merges.TryGetValue(TokenizerSpec.PairKey(ids[pos], ids[after]), out long r))
-                heap.Push((int)(r >> 32), pos);
+            if (before >= 0 && _merges.TryGet(ids[before], ids[pos], out int leftRank, out _))
+                heap.Push(leftRank, before);
+            if (after >= 0 && _merges.TryGet(ids[pos], ids[after], out int rightRank, out _))
+                heap.Push(rightRank, pos);
         }
         for (int k = 0; k >= 0; k = next[k]) output.Add(ids[k]);
     }

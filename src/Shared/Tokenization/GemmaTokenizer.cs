@@ -16,9 +16,9 @@ public sealed class GemmaTokenizer
     private readonly IReadOnlyList<DecoderStep>? _decoder;
     private readonly AddedTokenSplitter _rawSplitter;
     private readonly AddedTokenSplitter _normalizedSplitter;
-    private readonly Dictionary<string, int> _vocab;
+    private readonly TokenVocabulary _vocab;
     private readonly Dictionary<string, int> _addedByContent = new(StringComparer.Ordinal);
-    private readonly string?[] _idToToken;
+    private readonly Dictionary<int, string> _addedById = [];
     private readonly bool[] _special;
 
     private GemmaTokenizer(TokenizerSpec spec, string source)
@@ -31,13 +31,11 @@ public sealed class GemmaTokenizer
         _rawSplitter = new AddedTokenSplitter(spec.AddedTokens.Where(t => !t.Normalized), t => t.Content);
         _normalizedSplitter = new AddedTokenSplitter(spec.AddedTokens.Where(t => t.Normalized), t => Normalize(t.Content));
 
-        int size = Math.Max(spec.VocabById.Length, spec.AddedTokens.Count == 0 ? 0 : spec.AddedTokens.Max(t => t.Id) + 1);
-        _idToToken = new string?[size];
-        spec.VocabById.CopyTo(_idToToken, 0);
-        _special = new bool[size];
+        VocabSize = Math.Max(spec.Vocab.IdBound, spec.AddedTokens.Count == 0 ? 0 : spec.AddedTokens.Max(t => t.Id) + 1);
+        _special = new bool[VocabSize];
         foreach (var t in spec.AddedTokens)
         {
-            _idToToken[t.Id] = t.Content;
+            _addedById[t.Id] = t.Content;
             _special[t.Id] |= t.Special;
             _addedByContent.TryAdd(t.Content, t.Id);
         }
@@ -67,7 +65,7 @@ public sealed class GemmaTokenizer
         new(TokenizerJsonReader.Read(utf8Json, sourceName), sourceName);
 
     /// <summary>The number of ids (one more than the largest).</summary>
-    public int VocabSize => _idToToken.Length;
+    public int VocabSize { get; }
 
     /// <summary>Id of &lt;bos&gt;, which <see cref="Encode"/> prepends by default.</summary>
     public int BosId { get; }
@@ -91,11 +89,11 @@ public sealed class GemmaTokenizer
     public IReadOnlyList<AddedToken> AddedTokens { get; }
 
     /// <summary>The token text of an id (added tokens verbatim, vocabulary tokens with "▁"), or null if no token has it.</summary>
-    public string? IdToToken(int id) => (uint)id < (uint)_idToToken.Length ? _idToToken[id] : null;
+    public string? IdToToken(int id) => _addedById.TryGetValue(id, out var added) ? added : _vocab.TokenString(id);
 
     /// <summary>The id of a token's exact text (added tokens first), or null.</summary>
     public int? TokenToId(string token) =>
-        _addedByContent.TryGetValue(token, out int a) ? a : _vocab.TryGetValue(token, out int v) ? v : null;
+        _addedByContent.TryGetValue(token, out int a) ? a : _vocab.Find(token) is int v and >= 0 ? v : null;
 
     /// <summary>Whether an id is a special added token (what <see cref="Decode"/> skips on request).</summary>
     public bool IsSpecial(int id) => (uint)id < (uint)_special.Length && _special[id];

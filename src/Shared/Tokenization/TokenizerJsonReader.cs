@@ -9,7 +9,7 @@ internal sealed class TokenizerJsonReader
     public const int MaxId = (1 << 24) - 1;
 
     private readonly string _source;
-    private char[] _chars = new char[256];
+    private byte[] _bytes = new byte[256];
 
     private TokenizerJsonReader(string source) => _source = source;
 
@@ -26,13 +26,16 @@ internal sealed class TokenizerJsonReader
         {
             throw new InvalidDataException($"{source}: malformed JSON: {ex.Message}", ex);
         }
+        catch (InvalidOperationException ex) // System.Text.Json's report of a string that cannot be transcoded
+        {
+            throw new InvalidDataException($"{source}: malformed JSON string: {ex.Message}", ex);
+        }
     }
 
     private sealed class ModelFields
     {
         public string? Type;
-        public Dictionary<string, int>? Vocab;
-        public string?[]? VocabById;
+        public TokenVocabulary? Vocab;
         public Range? MergesBytes;
         public string? UnkToken;
         public bool ByteFallback, FuseUnk, IgnoreMerges;
@@ -60,7 +63,7 @@ internal sealed class TokenizerJsonReader
         }
         if (model is null) throw Bad("field 'model' is missing");
         var merges = ReadMerges(json[model.MergesBytes!.Value], model.Vocab!);
-        return new TokenizerSpec(model.Vocab!, model.VocabById!, merges, added, normalizer, decoder,
+        return new TokenizerSpec(model.Vocab!, merges, added, normalizer, decoder,
             model.UnkToken, model.ByteFallback, model.FuseUnk, model.IgnoreMerges);
     }
 
@@ -73,7 +76,7 @@ internal sealed class TokenizerJsonReader
             switch (name)
             {
                 case "type": m.Type = ReadString(ref reader, "model.type"); break;
-                case "vocab": (m.Vocab, m.VocabById) = ReadVocab(ref reader); break;
+                case "vocab": m.Vocab = ReadVocab(ref reader); break;
                 case "merges":
                     Expect(ref reader, JsonTokenType.StartArray, "model.merges");
                     int start = (int)reader.TokenStartIndex;
@@ -103,44 +106,41 @@ internal sealed class TokenizerJsonReader
         return m;
     }
 
-    private (Dictionary<string, int>, string?[]) ReadVocab(ref Utf8JsonReader reader)
+    private TokenVocabulary ReadVocab(ref Utf8JsonReader reader)
     {
         Expect(ref reader, JsonTokenType.StartObject, "model.vocab");
-        var vocab = new Dictionary<string, int>(1024, StringComparer.Ordinal);
-        int maxId = -1;
-        while (NextProperty(ref reader, out var token))
+        var vocab = new TokenVocabulary();
+        while (true)
         {
+            if (!reader.Read()) throw Bad("the file ends inside model.vocab");
+            if (reader.TokenType == JsonTokenType.EndObject) return vocab;
+            // Property names are used as raw UTF-8 when unescaped: no string per token.
+            var token = reader.ValueIsEscaped ? _bytes.AsSpan(0, CopyString(ref reader, 0)) : reader.ValueSpan;
+            if (!System.Text.Unicode.Utf8.IsValid(token)) throw Bad($"model.vocab has a token that is not valid UTF-8 ({Convert.ToHexString(token)})");
+            if (!reader.Read()) throw Bad("the file ends inside model.vocab");
             if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out int id) || id is < 0 or > MaxId)
-                throw Bad($"model.vocab[\"{token}\"] must be an integer id in [0, {MaxId}]");
-            if (!vocab.TryAdd(token, id)) throw Bad($"model.vocab lists \"{token}\" twice");
-            maxId = Math.Max(maxId, id);
+                throw Bad($"model.vocab[\"{Text(token)}\"] must be an integer id in [0, {MaxId}]");
+            if (vocab.HasId(id)) throw Bad($"model.vocab gives id {id} to both \"{Text(vocab.Utf8(id))}\" and \"{Text(token)}\"");
+            if (!vocab.TryAdd(token, id)) throw Bad($"model.vocab lists \"{Text(token)}\" twice");
         }
-        var byId = new string?[maxId + 1];
-        foreach (var (token, id) in vocab)
-        {
-            if (byId[id] is { } other) throw Bad($"model.vocab gives id {id} to both \"{other}\" and \"{token}\"");
-            byId[id] = token;
-        }
-        return (vocab, byId);
     }
 
-    private Dictionary<long, long> ReadMerges(ReadOnlySpan<byte> array, Dictionary<string, int> vocab)
+    private MergeTable ReadMerges(ReadOnlySpan<byte> array, TokenVocabulary vocab)
     {
-        var lookup = vocab.GetAlternateLookup<ReadOnlySpan<char>>();
-        var merges = new Dictionary<long, long>(Math.Max(16, array.Length / 12));
+        var merges = new MergeTable(array.Length / 20); // Gemma's file spends ~20 bytes per merge
         var reader = new Utf8JsonReader(array);
         reader.Read(); // the '[' that ReadModel already checked
-        int rank = 0;
+        int rank = 0, previousMerged = -1;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             int leftLength, length;
             if (reader.TokenType == JsonTokenType.String)
             {
-                // Legacy form "left right": the first space separates the halves.
-                length = CopyString(ref reader, 0);
-                leftLength = _chars.AsSpan(0, length).IndexOf(' ');
-                if (leftLength < 0) throw Bad($"model.merges[{rank}] \"{new string(_chars, 0, length)}\" has no space between its two tokens");
-                _chars.AsSpan(leftLength + 1, length - leftLength - 1).CopyTo(_chars.AsSpan(leftLength));
+                // Legacy form "left right": the first space separates the halves. Most need no unescaping.
+                length = reader.ValueIsEscaped ? CopyString(ref reader, 0) : CopyRaw(reader.ValueSpan);
+                leftLength = _bytes.AsSpan(0, length).IndexOf((byte)' ');
+                if (leftLength < 0) throw Bad($"model.merges[{rank}] \"{Text(_bytes.AsSpan(0, length))}\" has no space between its two tokens");
+                _bytes.AsSpan(leftLength + 1, length - leftLength - 1).CopyTo(_bytes.AsSpan(leftLength));
                 length--;
             }
             else if (reader.TokenType == JsonTokenType.StartArray)
@@ -153,24 +153,36 @@ internal sealed class TokenizerJsonReader
             }
             else throw Bad($"model.merges[{rank}] must be a string \"a b\" or an array [\"a\", \"b\"]");
 
-            var all = _chars.AsSpan(0, length);
-            if (!lookup.TryGetValue(all[..leftLength], out int left)
-                || !lookup.TryGetValue(all[leftLength..], out int right)
-                || !lookup.TryGetValue(all, out int merged))
-                throw Bad($"model.merges[{rank}] (\"{all[..leftLength]}\" + \"{all[leftLength..]}\") names a token missing from model.vocab");
-            merges[TokenizerSpec.PairKey(left, right)] = TokenizerSpec.MergeValue(rank, merged); // a later duplicate wins, as in Hugging Face
+            var all = _bytes.AsSpan(0, length);
+            int left = vocab.Find(all[..leftLength]), right = vocab.Find(all[leftLength..]);
+            // Files converted from SentencePiece list merges in the order of their results' ids (Gemma: every result is the
+            // previous one's id or the next), so try those two before hashing: it saves a cache miss per merge.
+            int merged = vocab.Is(previousMerged, all) ? previousMerged : vocab.Is(previousMerged + 1, all) ? previousMerged + 1 : vocab.Find(all);
+            previousMerged = merged;
+            if (left < 0 || right < 0 || merged < 0)
+                throw Bad($"model.merges[{rank}] (\"{Text(all[..leftLength])}\" + \"{Text(all[leftLength..])}\") names a token missing from model.vocab");
+            merges.Set(left, right, rank, merged);
             rank++;
         }
         return merges;
     }
 
-    /// <summary>Unescapes the current string into <see cref="_chars"/> at <paramref name="at"/>; returns the new end.</summary>
+    /// <summary>Unescapes the current string or property name as UTF-8 into <see cref="_bytes"/> at <paramref name="at"/>; returns the new end.</summary>
     private int CopyString(ref Utf8JsonReader reader, int at)
     {
         int needed = at + (reader.HasValueSequence ? (int)reader.ValueSequence.Length : reader.ValueSpan.Length);
-        if (needed > _chars.Length) Array.Resize(ref _chars, Math.Max(needed, _chars.Length * 2));
-        return at + reader.CopyString(_chars.AsSpan(at));
+        if (needed > _bytes.Length) Array.Resize(ref _bytes, Math.Max(needed, _bytes.Length * 2));
+        return at + reader.CopyString(_bytes.AsSpan(at));
     }
+
+    private int CopyRaw(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length > _bytes.Length) Array.Resize(ref _bytes, Math.Max(utf8.Length, _bytes.Length * 2));
+        utf8.CopyTo(_bytes);
+        return utf8.Length;
+    }
+
+    private static string Text(ReadOnlySpan<byte> utf8) => System.Text.Encoding.UTF8.GetString(utf8);
 
     private List<AddedToken> ReadAddedTokens(ref Utf8JsonReader reader)
     {
