@@ -94,13 +94,6 @@ internal sealed class TokenVocabulary
         return (uint)id < (uint)strings.Length ? strings[id] : null;
     }
 
-    /// <summary>Every (token, id) pair, in id order.</summary>
-    public IEnumerable<(string Token, int Id)> Entries()
-    {
-        for (int id = 0; id < IdBound; id++)
-            if (TokenString(id) is { } token) yield return (token, id);
-    }
-
     private string?[] BuildStrings()
     {
         var strings = new string?[IdBound];

@@ -75,6 +75,40 @@ public sealed class GemmaTokenizerFixtureTests
     }
 
     [Fact]
+    public void Prepend_normaliser_and_strip_decoder_behave_as_in_older_gemma_files()
+    {
+        // Older Gemma files add a dummy prefix: normalizer Sequence[Prepend "▁", Replace], decoder ends with Strip(" ", 1, 0).
+        // As in Hugging Face the prefix goes on each stretch of text between added tokens, and the strip acts on the fused text.
+        var json = TinyTokenizerFixture.Json()
+            .Replace(""""
+                "normalizer": {"type": "Replace", "pattern": {"String": " "}, "content": "\u2581"}
+                """",
+                """"
+                "normalizer": {"type": "Sequence", "normalizers": [{"type": "Prepend", "prepend": "\u2581"}, {"type": "Replace", "pattern": {"String": " "}, "content": "\u2581"}]}
+                """", StringComparison.Ordinal)
+            .Replace("""{"type": "Fuse"}""", """{"type": "Fuse"}, {"type": "Strip", "content": " ", "start": 1, "stop": 0}""", StringComparison.Ordinal);
+        Assert.Contains("Prepend", json);
+        Assert.Contains("Strip", json);
+        var prefixed = GemmaTokenizer.FromJson(TinyTokenizerFixture.Utf8(json));
+        // ▁abc → ▁ab c (rank 2 before rank 3); after <start_of_turn>, "ab" becomes ▁ab.
+        Assert.Equal([2, 12, 10], prefixed.Encode("abc"));
+        Assert.Equal([4, 12], prefixed.Encode("<start_of_turn>ab", addBos: false));
+        Assert.Equal("abc", prefixed.Decode([2, 12, 10], skipSpecial: true));
+        Assert.Equal(" abc", Tiny.Decode([2, 12, 10], skipSpecial: true));
+    }
+
+    [Fact]
+    public void Concurrent_encoding_gives_the_same_ids_as_sequential()
+    {
+        var fresh = GemmaTokenizer.FromJson(TinyTokenizerFixture.Utf8(TinyTokenizerFixture.Json()));
+        var texts = Enumerable.Range(0, 400).Select(i => string.Join(' ', Enumerable.Repeat(i % 7 == 0 ? "abc" : "ab c", 1 + i % 5))).ToArray();
+        var expected = texts.Select(t => Tiny.Encode(t)).ToArray();
+        var actual = new int[texts.Length][];
+        Parallel.For(0, texts.Length, i => actual[i] = fresh.Encode(texts[i]));
+        for (int i = 0; i < texts.Length; i++) Assert.Equal(expected[i], actual[i]);
+    }
+
+    [Fact]
     public void Reads_ids_and_tokens()
     {
         Assert.Equal(28, Tiny.VocabSize); // 26 vocabulary ids plus added ids 26 and 27
