@@ -10,6 +10,7 @@ public static class TrainerCli
     {
         var root = new RootCommand("ProbeMonitor Trainer: extract activations, train SAEs, evaluate probes, export probe bundles.");
         root.Subcommands.Add(InfoCommand.Create());
+        foreach (var verb in SaeVerbs.Create()) root.Subcommands.Add(verb);
         return root;
     }
 }

@@ -120,7 +120,9 @@ public sealed class SaeTrainer
     }
 
     /// <summary>Runs the remaining steps, reporting an averaged entry every log interval (and at the last step).</summary>
-    public SaeTrainingResult Run(Action<TrainingLogEntry>? onLog = null)
+    /// <param name="onLog">Receives each log entry as it is made.</param>
+    /// <param name="describe">Adds provenance to the result's config (hook name, model name, ...).</param>
+    public SaeTrainingResult Run(Action<TrainingLogEntry>? onLog = null, Func<SaeConfig, SaeConfig>? describe = null)
     {
         var log = new List<TrainingLogEntry>();
         var clock = Stopwatch.StartNew();
@@ -144,11 +146,15 @@ public sealed class SaeTrainer
             loss = mse = sparsity = aux = fvu = l0 = 0;
             count = 0;
         }
-        return new SaeTrainingResult(ToAutoencoder(), log, NormScalingFactor, (long)StepsDone * _options.BatchSize, clock.Elapsed.TotalSeconds);
+        return new SaeTrainingResult(ToAutoencoder(describe), log, NormScalingFactor, (long)StepsDone * _options.BatchSize, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>The SAE as trained so far, with its config and the training settings recorded in cfg.json's extra fields.</summary>
-    public SparseAutoencoder ToAutoencoder() => _p.ToAutoencoder(BuildConfig());
+    public SparseAutoencoder ToAutoencoder(Func<SaeConfig, SaeConfig>? describe = null)
+    {
+        var config = BuildConfig();
+        return _p.ToAutoencoder(describe is null ? config : describe(config));
+    }
 
     private SaeConfig BuildConfig()
     {
