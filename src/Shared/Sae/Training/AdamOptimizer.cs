@@ -34,17 +34,20 @@ public sealed class AdamOptimizer
 
     /// <summary>
     /// One step for the tensors in <paramref name="trainable"/>. <paramref name="touchedRows"/>[j] must be true wherever
-    /// row j of the W_enc/W_dec gradients may be non-zero. <paramref name="afterDecoderRows"/>(start, end) runs on each block of
-    /// decoder rows right after they are updated (e.g. renormalisation), while they are still in cache.
+    /// row j of the W_enc/W_dec gradients may be non-zero. <paramref name="beforeDecoderRows"/>(start, end) runs on each small
+    /// block of decoder rows just before they are updated (e.g. projecting their gradient) and <paramref name="afterDecoderRows"/>
+    /// just after (e.g. renormalising), so a row is fetched from memory once for all three.
     /// </summary>
-    public void Step(SaeParameters p, SaeParameters g, TrainableTensors trainable, bool[] touchedRows, Action<int, int>? afterDecoderRows = null)
+    public void Step(SaeParameters p, SaeParameters g, TrainableTensors trainable, bool[] touchedRows,
+        Action<int, int>? beforeDecoderRows = null, Action<int, int>? afterDecoderRows = null)
     {
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(g);
         StepCount++;
         var c = Coefficients();
-        if ((trainable & TrainableTensors.Encoder) != 0) UpdateRows(p.EncoderRows, g.EncoderRows, _m.EncoderRows, _v.EncoderRows, p.DIn, touchedRows, c, null);
-        if ((trainable & TrainableTensors.Decoder) != 0) UpdateRows(p.Decoder, g.Decoder, _m.Decoder, _v.Decoder, p.DIn, touchedRows, c, afterDecoderRows);
+        if ((trainable & TrainableTensors.Encoder) != 0) UpdateRows(p.EncoderRows, g.EncoderRows, _m.EncoderRows, _v.EncoderRows, p.DIn, touchedRows, c, null, null);
+        if ((trainable & TrainableTensors.Decoder) != 0)
+            UpdateRows(p.Decoder, g.Decoder, _m.Decoder, _v.Decoder, p.DIn, touchedRows, c, beforeDecoderRows, afterDecoderRows);
         if ((trainable & TrainableTensors.EncoderBias) != 0) Update(p.EncoderBias, g.EncoderBias, _m.EncoderBias, _v.EncoderBias, true, c);
         if ((trainable & TrainableTensors.DecoderBias) != 0) Update(p.DecoderBias, g.DecoderBias, _m.DecoderBias, _v.DecoderBias, true, c);
         if ((trainable & TrainableTensors.Threshold) != 0) Update(p.LogThreshold, g.LogThreshold, _m.LogThreshold, _v.LogThreshold, true, c);
@@ -58,17 +61,24 @@ public sealed class AdamOptimizer
         return new((float)_beta1, (float)_beta2, (float)(LearningRate / bc1), (float)(1 / Math.Sqrt(bc2)), (float)_epsilon);
     }
 
-    private static void UpdateRows(float[] p, float[] g, float[] m, float[] v, int rowLength, bool[] touched, StepCoefficients c, Action<int, int>? after)
+    private static void UpdateRows(float[] p, float[] g, float[] m, float[] v, int rowLength, bool[] touched, StepCoefficients c,
+        Action<int, int>? before, Action<int, int>? after)
     {
+        const int Block = 8;
         int rows = p.Length / rowLength;
         RowParallel.For(rows, 8L * rowLength, (r0, r1) =>
         {
-            for (int r = r0; r < r1; r++)
+            for (int b0 = r0; b0 < r1; b0 += Block)
             {
-                int o = r * rowLength;
-                Update(p.AsSpan(o, rowLength), g.AsSpan(o, rowLength), m.AsSpan(o, rowLength), v.AsSpan(o, rowLength), touched[r], c);
+                int b1 = Math.Min(r1, b0 + Block);
+                before?.Invoke(b0, b1);
+                for (int r = b0; r < b1; r++)
+                {
+                    int o = r * rowLength;
+                    Update(p.AsSpan(o, rowLength), g.AsSpan(o, rowLength), m.AsSpan(o, rowLength), v.AsSpan(o, rowLength), touched[r], c);
+                }
+                after?.Invoke(b0, b1);
             }
-            after?.Invoke(r0, r1);
         });
     }
 

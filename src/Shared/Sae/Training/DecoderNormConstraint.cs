@@ -10,10 +10,10 @@ namespace ProbeMonitor.Sae.Training;
 /// </remarks>
 public static class DecoderNormConstraint
 {
-    /// <summary>g_j ← g_j − (g_j·w_j)·w_j for each row j with touched[j] (rows of unit-norm w).</summary>
-    public static void RemoveRadialGradient(ReadOnlySpan<float> decoder, Span<float> gradient, int dIn, ReadOnlySpan<bool> touched)
+    /// <summary>g_j ← g_j − (g_j·w_j)·w_j for each row j in [rowStart, rowEnd) with touched[j] (rows of unit-norm w).</summary>
+    public static void RemoveRadialGradient(ReadOnlySpan<float> decoder, Span<float> gradient, int dIn, ReadOnlySpan<bool> touched, int rowStart, int rowEnd)
     {
-        for (int j = 0; j < touched.Length; j++)
+        for (int j = rowStart; j < rowEnd; j++)
         {
             if (!touched[j]) continue;
             var w = decoder.Slice(j * dIn, dIn);

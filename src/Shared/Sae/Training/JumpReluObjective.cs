@@ -31,7 +31,6 @@ internal sealed class JumpReluObjective(double bandwidth) : SaeObjective
         batch.ExtraIndex.Build(batch.Extra, width);
 
         double mse = batch.Reconstruct(p);
-        SparseBackprop.GatherGradients(batch.Codes, p.Decoder, dIn, batch.ReconGrad);
         if ((trainable & TrainableTensors.Threshold) != 0)
         {
             SparseBackprop.GatherGradients(batch.Extra, p.Decoder, dIn, batch.ReconGrad);

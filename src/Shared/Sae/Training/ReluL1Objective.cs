@@ -28,7 +28,6 @@ internal sealed class ReluL1Objective : SaeObjective
             (r, lat, val) => FillPositive(pre.AsSpan(r * width, width), lat, val));
         batch.CodeIndex.Build(batch.Codes, width);
         double mse = batch.Reconstruct(p);
-        SparseBackprop.GatherGradients(batch.Codes, p.Decoder, dIn, batch.ReconGrad);
 
         foreach (int j in batch.CodeIndex.Active) _norm[j] = TensorPrimitives.Norm(p.Decoder.AsSpan(j * dIn, dIn));
         var codes = batch.Codes;

@@ -25,7 +25,7 @@ public sealed class SaeTrainer
     private readonly bool[] _touched;
     private readonly float _scale;
     private readonly bool _normalized;
-    private readonly Action<int, int>? _afterDecoderRows;
+    private readonly Action<int, int> _beforeDecoderRows, _afterDecoderRows;
 
     /// <summary>Prepares a run on <paramref name="data"/>; <paramref name="resumeFrom"/> continues from an SAE's weights (Adam restarts).</summary>
     /// <exception cref="ArgumentException">An option is invalid for this data, or the resumed SAE does not fit it.</exception>
@@ -68,6 +68,7 @@ public sealed class SaeTrainer
         _touched = new bool[options.Width];
         _batch = new TrainingBatch(options.BatchSize, dIn, options.Width);
         _sampler = new BatchSampler(data, new Random(unchecked(options.Seed * 104729 + 3)));
+        _beforeDecoderRows = (r0, r1) => DecoderNormConstraint.RemoveRadialGradient(_p.Decoder, _g.Decoder, dIn, _touched, r0, r1);
         if (options.Freeze == FreezeMode.SoftDecoder)
         {
             _cone = new DecoderCone(_p.Decoder, dIn, options.SoftDecoderMinCosine);
@@ -111,9 +112,7 @@ public sealed class SaeTrainer
         _dead.Record(_batch.CodeIndex.Active, _batch.Rows);
         Array.Clear(_touched);
         _objective.MarkTouched(_batch, _touched);
-        if ((_trainable & TrainableTensors.Decoder) != 0)
-            DecoderNormConstraint.RemoveRadialGradient(_p.Decoder, _g.Decoder, _p.DIn, _touched);
-        _adam.Step(_p, _g, _trainable, _touched, _afterDecoderRows);
+        _adam.Step(_p, _g, _trainable, _touched, _beforeDecoderRows, _afterDecoderRows);
         _controller.Update(terms.L0);
         StepsDone++;
         return terms;

@@ -23,7 +23,6 @@ internal sealed class TopKObjective(int k, int auxK, double auxCoefficient) : Sa
             TopKSelection.SelectPositive(pre.AsSpan(r * width, width), Math.Min(k, width), lat, val));
         batch.CodeIndex.Build(batch.Codes, width);
         double mse = batch.Reconstruct(p);
-        SparseBackprop.GatherGradients(batch.Codes, p.Decoder, dIn, batch.ReconGrad);
 
         double aux = 0;
         _auxUsed = auxCoefficient > 0 && deadLatents.Length > 0;

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace ProbeMonitor.Sae.Training;
 
 /// <summary>Picks the k largest positive pre-activations of a row, as TopK-then-ReLU does, returning their ids ascending.</summary>
@@ -8,11 +10,29 @@ namespace ProbeMonitor.Sae.Training;
 internal static class TopKSelection
 {
     /// <summary>Selects over the whole row; returns how many ids were written (≤ k).</summary>
+    /// <remarks>
+    /// Once the heap is full almost every value loses to its root, so the scan compares whole SIMD blocks against the
+    /// root's value (0 while the heap fills: only positives count) and visits single elements only in blocks that beat it.
+    /// </remarks>
     public static int SelectPositive(ReadOnlySpan<float> row, int k, Span<int> latents, Span<float> values)
     {
         var heap = latents[..k];
-        int size = 0;
-        for (int j = 0; j < row.Length; j++) Offer(row, j, heap, ref size);
+        int size = 0, j = 0;
+        float bar = 0f;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; j <= row.Length - Vector<float>.Count; j += Vector<float>.Count)
+            {
+                if (!Vector.GreaterThanAny(new Vector<float>(row[j..]), new Vector<float>(bar))) continue;
+                for (int i = j; i < j + Vector<float>.Count; i++)
+                    if (row[i] > bar)
+                    {
+                        Offer(row, i, heap, ref size);
+                        if (size == heap.Length) bar = row[heap[0]];
+                    }
+            }
+        }
+        for (; j < row.Length; j++) Offer(row, j, heap, ref size);
         return Finish(row, heap, size, values);
     }
 
