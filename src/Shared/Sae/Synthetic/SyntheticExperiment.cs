@@ -17,9 +17,9 @@ public static class SyntheticExperiment
             throw new ArgumentException($"synthetic experiment: need training samples and at least 2 held-out samples, got {options.TrainSamples} and {options.EvalSamples}.");
         var model = SyntheticFeatureModel.Create(options.Data);
         var rng = new Random(unchecked(options.Data.Seed * 31 + 7));
-        var counts = new int[options.TrainSamples];
-        var train = model.Sample(options.TrainSamples, rng, counts);
-        double dataL0 = counts.Average();
+        var active = new int[options.TrainSamples][];
+        var train = model.Sample(options.TrainSamples, rng, active);
+        double dataL0 = active.Average(a => a.Length);
         var eval = model.Sample(options.EvalSamples, rng);
         using var source = ActivationSource.FromArray(train, options.Data.Dim, "synthetic sparse features");
 

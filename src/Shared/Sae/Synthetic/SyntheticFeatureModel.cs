@@ -37,6 +37,9 @@ public sealed class SyntheticFeatureModel
     /// <summary>Per-feature firing probability, descending.</summary>
     public double[] Frequencies { get; }
 
+    /// <summary>The correlated groups: disjoint sets of feature ids covering all features.</summary>
+    public IReadOnlyList<int[]> Groups => _groups;
+
     /// <summary>Builds the directions, frequencies and groups from the options' seed.</summary>
     public static SyntheticFeatureModel Create(SyntheticFeatureOptions options)
     {
@@ -82,14 +85,14 @@ public sealed class SyntheticFeatureModel
         return basis.Select(b => Math.Min(1, hi * b)).ToArray();
     }
 
-    /// <summary>Draws <paramref name="n"/> samples [n, D]; <paramref name="activeCounts"/>[s] gets sample s's number of active features when given.</summary>
-    public float[] Sample(int n, Random rng, int[]? activeCounts = null)
+    /// <summary>Draws <paramref name="n"/> samples [n, D]; <paramref name="activeSets"/>[s] gets sample s's active feature ids (ascending) when given.</summary>
+    public float[] Sample(int n, Random rng, int[][]? activeSets = null)
     {
         ArgumentNullException.ThrowIfNull(rng);
         int f = Options.Features, d = Options.Dim;
         if (n <= 0) throw new ArgumentOutOfRangeException(nameof(n), $"synthetic data: sample count must be positive, got {n}.");
-        if (activeCounts is not null && activeCounts.Length != n)
-            throw new ArgumentException($"synthetic data: the count buffer holds {activeCounts.Length} slots for {n} samples.");
+        if (activeSets is not null && activeSets.Length != n)
+            throw new ArgumentException($"synthetic data: the active-set buffer holds {activeSets.Length} slots for {n} samples.");
         var x = new float[checked(n * d)];
         var active = new bool[f];
         for (int s = 0; s < n; s++)
@@ -102,14 +105,9 @@ public sealed class SyntheticFeatureModel
                     active[i] = (groupFires && rng.NextDouble() < Options.Correlation) || rng.NextDouble() < _own[i];
             }
             var row = x.AsSpan(s * d, d);
-            int count = 0;
             for (int i = 0; i < f; i++)
-            {
-                if (!active[i]) continue;
-                count++;
-                TensorPrimitives.MultiplyAdd(Directions.AsSpan(i * d, d), (float)(2 * rng.NextDouble()), row, row);
-            }
-            if (activeCounts is not null) activeCounts[s] = count;
+                if (active[i]) TensorPrimitives.MultiplyAdd(Directions.AsSpan(i * d, d), (float)(2 * rng.NextDouble()), row, row);
+            if (activeSets is not null) activeSets[s] = Enumerable.Range(0, f).Where(i => active[i]).ToArray();
             if (Options.Noise > 0)
                 for (int c = 0; c < d; c++) row[c] += (float)(Options.Noise * Training.SaeInitializer.Gaussian(rng));
         }
