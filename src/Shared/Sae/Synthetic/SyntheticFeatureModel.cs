@@ -45,7 +45,8 @@ public sealed class SyntheticFeatureModel
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var rng = new Random(options.Seed);
+        // A seed stream of its own: with the trainer's seed stream, an SAE seeded alike would start from the true directions.
+        var rng = new Random(unchecked(options.Seed * 1_000_003 + 12_345));
         int f = options.Features, d = options.Dim;
         var directions = new float[f * d];
         for (int i = 0; i < f; i++)
