@@ -117,6 +117,8 @@ internal sealed class GrpcClientCall<TRequest, TResponse> : IDisposable
         }
         _headers.TrySetException(failure);
         Cancel();
+        // Disposing an unfinished response is what makes SocketsHttpHandler send RST_STREAM(CANCEL), so the server's handler stops.
+        lock (_gate) _response?.Dispose();
         return failure;
     }
 
@@ -141,7 +143,7 @@ internal sealed class GrpcClientCall<TRequest, TResponse> : IDisposable
             }
         }
         Cancel();
-        _response?.Dispose();
+        lock (_gate) _response?.Dispose();
         _cts.Dispose();
     }
 

@@ -91,7 +91,7 @@ internal sealed class GrpcServerCall
         await _lock.WaitAsync(Context.CancellationToken).ConfigureAwait(false);
         try
         {
-            if (_completed || _http.Response.HasStarted) return;
+            if (_completed || _started) return;
             StartResponse();
             await _http.Response.StartAsync(Context.CancellationToken).ConfigureAwait(false);
             await _http.Response.BodyWriter.FlushAsync(Context.CancellationToken).ConfigureAwait(false);
@@ -112,8 +112,9 @@ internal sealed class GrpcServerCall
             _completed = true;
             var response = _http.Response;
             if (_http.RequestAborted.IsCancellationRequested) return; // the client reset the stream: no one to tell
-            if (!response.HasStarted)
+            if (!_started)
             {
+                // Nothing written (a unary response may sit unflushed in the pipe, so HasStarted would not tell).
                 StartResponse();
                 WriteStatus(response.Headers.Append, status, extraTrailers);
             }
