@@ -128,6 +128,7 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
         {
             while (await reader.WaitToReadAsync(_abort.Token).ConfigureAwait(false))
             {
+                _abort.Token.ThrowIfCancellationRequested();
                 if (!TryTakeLive(reader, out var first)) continue;
                 batch.Clear();
                 batch.Add(first);
