@@ -86,14 +86,17 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
         }
 
         var pending = new Pending(item, tokenCost, deadline, this, cancellationToken);
+        // Counted before the write so the consumer, which decrements after reading, never sees the depth go negative.
+        int depth = Interlocked.Increment(ref _depth);
         if (!_channel.Writer.TryWrite(pending))
         {
+            Interlocked.Decrement(ref _depth);
             pending.Release();
             if (_stopping) throw Stopped();
             _observer.ItemDropped(BatchItemDrop.QueueFull);
             throw new QueueFullException(_options.QueueCapacity);
         }
-        _observer.QueueDepthChanged(Interlocked.Increment(ref _depth));
+        _observer.QueueDepthChanged(depth);
         return pending.Completion.Task;
     }
 

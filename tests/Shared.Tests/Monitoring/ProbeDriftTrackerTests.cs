@@ -135,6 +135,22 @@ public sealed class ProbeDriftTrackerTests
     }
 
     [Fact]
+    public void Recording_does_not_allocate()
+    {
+        var tracker = new ProbeDriftTracker("p", Reference, DriftWindow.ByCount(500, 10, 10));
+        var requests = DriftScenario.Shifted().Sample(new Random(8), 64);
+        void RecordAll(int rounds)
+        {
+            for (int round = 0; round < rounds; round++)
+                foreach (var r in requests) tracker.Record(r.Probability, r.Decision, r.MahalanobisSquared, r.Latents);
+        }
+        RecordAll(20); // warm up, and turn the ring over
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        RecordAll(50); // 3,200 records, 64 sub-window turnovers
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void Wrong_latent_count_is_refused()
     {
         var tracker = new ProbeDriftTracker("sae-x", Reference, DriftWindow.ByCount());
