@@ -9,6 +9,6 @@ public enum SimdLevel
     /// <summary>256-bit AVX2 + FMA3: 6×16 broadcast and 2×4 dot micro-kernels (fits the 16 ymm registers).</summary>
     Avx2,
 
-    /// <summary>512-bit AVX-512F: 6×32 broadcast and 4×4 dot micro-kernels (uses the 32 zmm registers).</summary>
+    /// <summary>512-bit AVX-512F: 8×32 broadcast and 4×4 dot micro-kernels (uses the 32 zmm registers).</summary>
     Avx512,
 }

@@ -18,16 +18,16 @@ internal unsafe interface IBroadcastKernel
     static abstract void Run(float* a, float* b, int kc, float* c, nint ldc, bool add);
 }
 
-/// <summary>6×32 tile in 12 zmm accumulators: per k, 2 loads + 6 broadcasts feed 12 FMAs.</summary>
+/// <summary>8×32 tile in 16 zmm accumulators: per k, 2 loads + 8 broadcasts feed 16 FMAs; 16-row products fill whole tiles.</summary>
 internal readonly unsafe struct BroadcastKernel512 : IBroadcastKernel
 {
-    public static int MR => 6;
+    public static int MR => 8;
     public static int NR => 32;
 
     public static void Run(float* a, float* b, int kc, float* c, nint ldc, bool add)
     {
-        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b);
@@ -50,15 +50,23 @@ internal readonly unsafe struct BroadcastKernel512 : IBroadcastKernel
             var a5 = Vector512.Create(a[5]);
             c50 = Vector512.FusedMultiplyAdd(a5, b0, c50);
             c51 = Vector512.FusedMultiplyAdd(a5, b1, c51);
-            a += 6;
+            var a6 = Vector512.Create(a[6]);
+            c60 = Vector512.FusedMultiplyAdd(a6, b0, c60);
+            c61 = Vector512.FusedMultiplyAdd(a6, b1, c61);
+            var a7 = Vector512.Create(a[7]);
+            c70 = Vector512.FusedMultiplyAdd(a7, b0, c70);
+            c71 = Vector512.FusedMultiplyAdd(a7, b1, c71);
+            a += 8;
             b += 32;
         }
         Row(c, c00, c01, add);
-        Row(c + ldc, c10, c11, add);
+        Row(c + 1 * ldc, c10, c11, add);
         Row(c + 2 * ldc, c20, c21, add);
         Row(c + 3 * ldc, c30, c31, add);
         Row(c + 4 * ldc, c40, c41, add);
         Row(c + 5 * ldc, c50, c51, add);
+        Row(c + 6 * ldc, c60, c61, add);
+        Row(c + 7 * ldc, c70, c71, add);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
