@@ -112,6 +112,7 @@ public static class GemmBenchmark
         json.WriteString("benchmark", "gemm");
         json.WriteNumber("cores", Environment.ProcessorCount);
         json.WriteString("managedSimd", ManagedGemm.BestLevel.ToString());
+        json.WriteString("openBlasCore", OpenBlasGemm.Instance?.CoreName);
         json.WriteNumber("runs", runs);
         json.WriteNumber("loadAverageBefore", loadBefore);
         json.WriteNumber("loadAverageAfter", loadAfter);

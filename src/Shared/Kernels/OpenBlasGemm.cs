@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace ProbeMonitor.Kernels;
 
@@ -8,6 +9,12 @@ namespace ProbeMonitor.Kernels;
 /// 16-bit B: BLAS has no mixed-precision sgemm, so B is widened a block of rows at a time into one pooled float buffer and
 /// each block goes to sgemm separately. That costs an extra write and read of each widened block (kept near L2/L3 size so
 /// it stays in cache) and a re-packing of A per block, but never a float copy of the whole weight matrix.
+/// <para>
+/// Kernel family: OpenBLAS built with DYNAMIC_ARCH picks its kernels from the CPU model at load, and releases older than
+/// the CPU (Debian 12 ships 0.3.21, which does not know Emerald Rapids, family 6 model 207) silently fall back to SSE3
+/// "Prescott" kernels, several times slower. Unless the user set OPENBLAS_CORETYPE, it is therefore set before loading
+/// from the instruction sets the runtime reports: SkylakeX for AVX-512, Haswell for AVX2+FMA.
+/// </para>
 /// </remarks>
 public sealed unsafe class OpenBlasGemm : IGemmBackend
 {
@@ -23,11 +30,12 @@ public sealed unsafe class OpenBlasGemm : IGemmBackend
 
     private readonly delegate* unmanaged[Cdecl]<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void> sgemm;
 
-    private OpenBlasGemm(nint sgemmExport, string library, int threads)
+    private OpenBlasGemm(nint sgemmExport, string library, int threads, string coreName)
     {
         sgemm = (delegate* unmanaged[Cdecl]<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)sgemmExport;
         LibraryName = library;
         Threads = threads;
+        CoreName = coreName;
     }
 
     /// <summary>The loaded back end, or null when no OpenBLAS library could be loaded.</summary>
@@ -41,6 +49,12 @@ public sealed unsafe class OpenBlasGemm : IGemmBackend
 
     /// <summary>OpenBLAS's thread count as set at load (0 when the library does not export openblas_set_num_threads).</summary>
     public int Threads { get; }
+
+    /// <summary>The kernel family OpenBLAS chose (openblas_get_corename), e.g. "SkylakeX"; "unknown" when not exported.</summary>
+    public string CoreName { get; }
+
+    /// <summary>The OPENBLAS_CORETYPE this process set before loading, or null when it set none.</summary>
+    public static string? PinnedCoreType { get; private set; }
 
     /// <inheritdoc/>
     public string Name => "openblas";
@@ -126,6 +140,7 @@ public sealed unsafe class OpenBlasGemm : IGemmBackend
 
     private static OpenBlasGemm? Load()
     {
+        PinCoreType();
         foreach (var name in LibraryNames)
         {
             if (!NativeLibrary.TryLoad(name, out var handle)) continue;
@@ -141,8 +156,29 @@ public sealed unsafe class OpenBlasGemm : IGemmBackend
                 threads = Environment.ProcessorCount;
                 ((delegate* unmanaged[Cdecl]<int, void>)setThreads)(threads);
             }
-            return new OpenBlasGemm(sgemmExport, name, threads);
+            string coreName = "unknown";
+            if (NativeLibrary.TryGetExport(handle, "openblas_get_corename", out var getCoreName))
+                coreName = Marshal.PtrToStringUTF8((nint)((delegate* unmanaged[Cdecl]<byte*>)getCoreName)()) ?? "unknown";
+            return new OpenBlasGemm(sgemmExport, name, threads, coreName);
         }
         return null;
+    }
+
+    /// <summary>Sets OPENBLAS_CORETYPE in the native environment (which OpenBLAS reads at load) unless it is already set.</summary>
+    private static void PinCoreType()
+    {
+        string? coreType = Avx512F.IsSupported && Avx512BW.IsSupported && Avx512DQ.IsSupported && Avx512F.VL.IsSupported ? "SkylakeX"
+            : Avx2.IsSupported && Fma.IsSupported ? "Haswell"
+            : null;
+        if (coreType is null || !OperatingSystem.IsLinux() || !NativeLibrary.TryLoad("libc.so.6", out var libc)) return;
+        if (!NativeLibrary.TryGetExport(libc, "getenv", out var getenv) || !NativeLibrary.TryGetExport(libc, "setenv", out var setenv)) return;
+        fixed (byte* name = "OPENBLAS_CORETYPE\0"u8)
+        {
+            if (((delegate* unmanaged[Cdecl]<byte*, byte*>)getenv)(name) != null) return;
+            var value = System.Text.Encoding.ASCII.GetBytes(coreType + "\0");
+            fixed (byte* v = value)
+                if (((delegate* unmanaged[Cdecl]<byte*, byte*, int, int>)setenv)(name, v, 0) == 0)
+                    PinnedCoreType = coreType;
+        }
     }
 }

@@ -37,4 +37,15 @@ public sealed class OpenBlasGemmTests
         Assert.Equal(Environment.ProcessorCount, Blas.Threads);
         Assert.Same(Blas, Gemm.Backends[0]);
     }
+
+    [PeerFact("lib:libopenblas.so.0")]
+    public void Kernel_family_follows_the_pinned_core_type()
+    {
+        // Where this process pinned OPENBLAS_CORETYPE (the user had not), OpenBLAS must report that family rather than
+        // a fallback such as Prescott; openblas_get_corename is OpenBLAS's own answer.
+        if (OpenBlasGemm.PinnedCoreType is { } pinned)
+            Assert.Equal(pinned, Blas.CoreName, ignoreCase: true);
+        else
+            Assert.NotEqual("unknown", Blas.CoreName);
+    }
 }
