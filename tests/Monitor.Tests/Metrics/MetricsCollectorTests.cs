@@ -117,6 +117,7 @@ public sealed class MetricsCollectorTests
         scope.Meter.CreateObservableGauge("demo_observed", () => reported.ToArray());
         long total = 10;
         scope.Meter.CreateObservableCounter("demo_seen", () => total);
+        scope.Meter.CreateObservableUpDownCounter("demo_balance", () => -3L);
 
         var first = scope.Text();
         Assert.Equal("gauge", Exposition.Types(first)["demo_inflight"]);
@@ -125,6 +126,8 @@ public sealed class MetricsCollectorTests
         Assert.Equal(-2, s1["demo_inflight"]);
         Assert.Equal(1.5, s1["demo_observed{q=\"a\"}"]);
         Assert.Equal(10, s1["demo_seen_total"]);
+        Assert.Equal("gauge", Exposition.Types(first)["demo_balance"]);
+        Assert.Equal(-3, s1["demo_balance"]);
 
         reported.RemoveAt(0);
         total = 12;
