@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ProbeMonitor.Monitor.Grpc;
+using ProbeMonitor.Monitor.Metrics;
 using ProbeMonitor.Monitor.Services;
 
 namespace ProbeMonitor.Monitor.Hosting;
@@ -33,11 +34,13 @@ public static class MonitorApp
             o.EnableDetailedErrors = grpc.GetValue("EnableDetailedErrors", o.EnableDetailedErrors);
         });
 
+        builder.Services.AddMonitorMetrics();
         configureServices?.Invoke(builder.Services);
         builder.Services.TryAddSingleton<IScoringService, UnimplementedScoringService>();
 
         var app = builder.Build();
         app.MapGet("/healthz", () => Results.Text("ok\n", "text/plain"));
+        app.MapPrometheusMetrics();
         app.MapGrpcService(ProbeMonitorGrpcService.Register);
         app.MapGrpcService(registry => HealthGrpcService.Register(registry, [ProbeMonitorMethods.ServiceName]));
         return app;
