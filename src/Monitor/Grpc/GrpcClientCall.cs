@@ -17,6 +17,7 @@ internal sealed class GrpcClientCall<TRequest, TResponse> : IDisposable
     private readonly GrpcMethod<TRequest, TResponse> _method;
     private readonly GrpcCallOptions _options;
     private readonly CancellationTokenSource _cts;
+    private readonly CancellationTokenSource? _deadlineTimer;
     private readonly TaskCompletionSource<GrpcMetadata> _headers = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly object _gate = new();
     private HttpResponseMessage? _response;
@@ -29,12 +30,12 @@ internal sealed class GrpcClientCall<TRequest, TResponse> : IDisposable
         _channel = channel;
         _method = method;
         _options = options ?? new GrpcCallOptions();
-        _cts = CancellationTokenSource.CreateLinkedTokenSource(_options.CancellationToken);
         if (_options.Deadline is { } deadline)
         {
             var timeout = deadline.ToUniversalTime() - DateTime.UtcNow;
-            if (timeout > TimeSpan.Zero && timeout <= LongestTimer) _cts.CancelAfter(timeout);
+            if (timeout > TimeSpan.Zero && timeout <= LongestTimer) _deadlineTimer = new CancellationTokenSource(timeout);
         }
+        _cts = CancellationTokenSource.CreateLinkedTokenSource(_options.CancellationToken, _deadlineTimer?.Token ?? default);
         _headers.Task.ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted); // unobserved if no one asks
     }
 
@@ -47,7 +48,9 @@ internal sealed class GrpcClientCall<TRequest, TResponse> : IDisposable
     /// <summary>The response headers' custom metadata (for Trailers-Only responses, the metadata of the only HEADERS frame).</summary>
     public Task<GrpcMetadata> ResponseHeadersAsync => _headers.Task;
 
-    private bool DeadlinePassed => _options.Deadline is { } d && DateTime.UtcNow >= d.ToUniversalTime();
+    // The timer counts too: it may fire a hair before the wall clock reaches the deadline (millisecond truncation, clock drift).
+    private bool DeadlinePassed =>
+        _deadlineTimer?.IsCancellationRequested == true || (_options.Deadline is { } d && DateTime.UtcNow >= d.ToUniversalTime());
 
     /// <summary>Frames a request with the channel's limits and the call's compression.</summary>
     public byte[] Frame(TRequest request) => GrpcMessageWriter.Frame(request, _options.RequestCompression,
@@ -145,6 +148,7 @@ internal sealed class GrpcClientCall<TRequest, TResponse> : IDisposable
         Cancel();
         lock (_gate) _response?.Dispose();
         _cts.Dispose();
+        _deadlineTimer?.Dispose();
     }
 
     private void Cancel()

@@ -60,8 +60,9 @@ internal sealed class GrpcEndpointDataSource : EndpointDataSource
         {
             var body = method.Body;
             var path = method.Path;
+            bool streamingRequests = method.Type is GrpcMethodType.ClientStreaming or GrpcMethodType.DuplexStreaming;
             endpoints.Add(Endpoint(path, order: 0, $"gRPC {method.Type} {path}",
-                http => GrpcServerCallPipeline.RunAsync(http, Options, Logger, path, body)));
+                http => GrpcServerCallPipeline.RunAsync(http, Options, Logger, path, streamingRequests, body)));
         }
         // Any other POST /a/b: gRPC callers get UNIMPLEMENTED in gRPC form, anyone else the 404 they would have had.
         endpoints.Add(Endpoint("/{service}/{method}", order: int.MaxValue, "gRPC unimplemented method", Unimplemented));
@@ -80,7 +81,7 @@ internal sealed class GrpcEndpointDataSource : EndpointDataSource
         var detail = Registry.HasService(service)
             ? $"Unknown method '{method}' for service '{service}'."
             : $"Unknown service '{service}'.";
-        return GrpcServerCallPipeline.RunAsync(http, Options, Logger, $"/{service}/{method}",
+        return GrpcServerCallPipeline.RunAsync(http, Options, Logger, $"/{service}/{method}", streamingRequests: false,
             _ => throw new GrpcStatusException(GrpcStatusCode.Unimplemented, detail));
     }
 

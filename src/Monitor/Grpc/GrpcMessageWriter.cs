@@ -28,10 +28,7 @@ internal sealed class GrpcMessageWriter
     /// <exception cref="GrpcStatusException">RESOURCE_EXHAUSTED when the serialized message is larger than the limit.</exception>
     public void Write(IMessage message)
     {
-        int size = message.CalculateSize();
-        if (_maxMessageSize is { } max && size > max)
-            throw new GrpcStatusException(GrpcStatusCode.ResourceExhausted,
-                $"Sending {_what} message of {size} bytes exceeds the maximum message size of {max} bytes.");
+        int size = Measure(message);
         if (_encoding is null)
         {
             WritePrefix(compressed: false, size);
@@ -50,6 +47,17 @@ internal sealed class GrpcMessageWriter
         {
             ArrayPool<byte>.Shared.Return(serialized);
         }
+    }
+
+    /// <summary>The serialized size of a message, checked against the limit before anything is written.</summary>
+    /// <exception cref="GrpcStatusException">RESOURCE_EXHAUSTED when the message is larger than the limit.</exception>
+    public int Measure(IMessage message)
+    {
+        int size = message.CalculateSize();
+        if (_maxMessageSize is { } max && size > max)
+            throw new GrpcStatusException(GrpcStatusCode.ResourceExhausted,
+                $"Sending {_what} message of {size} bytes exceeds the maximum message size of {max} bytes.");
+        return size;
     }
 
     /// <summary>One framed message as an array (a unary request body).</summary>

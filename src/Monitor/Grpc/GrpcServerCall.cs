@@ -76,6 +76,7 @@ internal sealed class GrpcServerCall
             if (_completed) throw new InvalidOperationException("The call has already ended (deadline, cancellation or status); no more responses can be written.");
             var writer = new GrpcMessageWriter(_http.Response.BodyWriter, _responseEncoding, _options.ResponseCompressionLevel,
                 _options.MaxSendMessageSize, "response");
+            writer.Measure(message); // an oversized first response must still end as Trailers-Only, so check before the headers
             StartResponse();
             writer.Write(message);
             if (flush) await _http.Response.BodyWriter.FlushAsync(cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.Logging;
 
 namespace ProbeMonitor.Monitor.Grpc;
@@ -10,7 +12,8 @@ internal static class GrpcServerCallPipeline
     private static readonly TimeSpan LongestTimer = TimeSpan.FromDays(49);
 
     /// <summary>Handles the request; never throws for anything the client sent.</summary>
-    public static async Task RunAsync(HttpContext http, GrpcServerOptions options, ILogger logger, string method, Func<GrpcServerCall, Task> body)
+    public static async Task RunAsync(HttpContext http, GrpcServerOptions options, ILogger logger, string method, bool streamingRequests,
+        Func<GrpcServerCall, Task> body)
     {
         var request = http.Request;
         if (!HttpProtocol.IsHttp2(request.Protocol) && !HttpProtocol.IsHttp3(request.Protocol))
@@ -26,6 +29,7 @@ internal static class GrpcServerCallPipeline
             return;
         }
 
+        RelaxBodyLimits(http, streamingRequests);
         var headerError = ReadCallHeaders(request, out var timeout, out var requestEncoding);
         DateTime? deadline = timeout is { } t && t <= LongestTimer ? DateTime.UtcNow + t : null;
         using var deadlineCts = deadline is null ? null : new CancellationTokenSource();
@@ -59,6 +63,16 @@ internal static class GrpcServerCallPipeline
 
         var (status, trailers) = await OutcomeAsync(handler, http, deadlineCts, options, logger, method);
         await call.CompleteAsync(status, trailers);
+    }
+
+    private static void RelaxBodyLimits(HttpContext http, bool streamingRequests)
+    {
+        // Kestrel caps a whole request body at 30 MB; a long-lived stream easily carries more. The reader limits each message instead.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            size.MaxRequestBodySize = null;
+        // A client stream may rightly sit idle between messages; Kestrel's minimum data rate would cut it off.
+        if (streamingRequests && http.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rate)
+            rate.MinDataRate = null;
     }
 
     private static GrpcStatus? ReadCallHeaders(HttpRequest request, out TimeSpan? timeout, out string? requestEncoding)

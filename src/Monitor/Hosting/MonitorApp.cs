@@ -18,10 +18,8 @@ public static class MonitorApp
     {
         var builder = WebApplication.CreateBuilder(args);
         var listeners = MonitorListeners.FromConfiguration(builder.Configuration);
-        // The listeners are bound explicitly below; leaving urls set would make Kestrel warn that it overrides them.
-        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, null);
-        builder.WebHost.UseSetting(WebHostDefaults.HttpPortsKey, null);
-        builder.WebHost.UseSetting(WebHostDefaults.HttpsPortsKey, null);
+        // Explicit listeners replace Kestrel's own binding of "urls". The host captured an explicit --urls before we could
+        // read it, so Kestrel then logs a harmless "Overriding address(es)" warning; it binds exactly what is asked.
         builder.WebHost.ConfigureKestrel(listeners.Bind);
         builder.Services.AddSingleton(listeners);
 

@@ -11,6 +11,7 @@ namespace ProbeMonitor.Monitor.Hosting;
 /// protocol by TLS ALPN. So gRPC gets its own HTTP/2-only port, default http://127.0.0.1:5006. With https:// URLs both kinds
 /// negotiate by ALPN, and gRPC also works on the --urls port. When the configuration has a <c>Kestrel:Endpoints</c> section
 /// (certificates and all), Kestrel binds exactly those and neither option is used; give the gRPC endpoint "Protocols": "Http2".
+/// An explicit --urls makes Kestrel log "Overriding address(es) …" at start: harmless, the listeners are the ones named here.
 /// </remarks>
 public sealed class MonitorListeners
 {

@@ -1,4 +1,7 @@
 using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Grpc.Health.V1;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -9,6 +12,7 @@ using ProbeMonitor.Monitor.Grpc;
 using ProbeMonitor.Monitor.Hosting;
 using ProbeMonitor.Monitor.Services;
 using ProbeMonitor.Protocol;
+using ProbeMonitor.TestSupport;
 using Xunit;
 
 namespace ProbeMonitor.Monitor.Tests.Grpc;
@@ -107,6 +111,46 @@ public sealed class GrpcListenerTests
         }
         Assert.Equal(["s0", "s1", "s2", "s3", "s4"], ids);
         await app.StopAsync();
+    }
+
+    [Fact]
+    public async Task Https_listeners_serve_grpc_over_TLS_with_a_configured_certificate()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(san.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var dir = RepoPaths.NewTempDir("pm-grpc-tls");
+        try
+        {
+            var pfx = Path.Combine(dir, "server.pfx");
+            File.WriteAllBytes(pfx, certificate.Export(X509ContentType.Pfx, "pw"));
+            await using var app = MonitorApp.Build([.. Quiet, "--urls", "https://127.0.0.1:0", "--grpc-urls", "https://127.0.0.1:0",
+                "--Kestrel:Certificates:Default:Path", pfx, "--Kestrel:Certificates:Default:Password", "pw"]);
+            await app.StartAsync();
+            var listeners = app.Services.GetRequiredService<MonitorListeners>();
+            // Both ports negotiate h2 by ALPN under TLS, so gRPC answers on either.
+            foreach (var endpoint in listeners.BoundHttpEndPoints.Concat(listeners.BoundGrpcEndPoints))
+            {
+                var handler = new SocketsHttpHandler
+                {
+                    SslOptions = new SslClientAuthenticationOptions
+                    {
+                        RemoteCertificateValidationCallback = (_, presented, _, _) => presented?.GetCertHashString() == certificate.GetCertHashString(),
+                    },
+                };
+                using var channel = GrpcChannel.ForAddress($"https://{endpoint}", new GrpcChannelOptions { HttpHandler = handler, DisposeHttpHandler = true });
+                var health = await channel.UnaryCall(HealthGrpcService.Check, new HealthCheckRequest());
+                Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
+            }
+            await app.StopAsync();
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]
