@@ -5,6 +5,7 @@ using ProbeMonitor.Benchmarks;
 var verbs = new Dictionary<string, Func<string[], int>>
 {
     ["tokenizer"] = TokenizerBenchmark.Run,
+    ["metrics"] = MetricsBenchmark.Run,
 };
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))
 {

@@ -45,12 +45,14 @@ public sealed class BucketLayout
     public int BucketOf(double value)
     {
         var bounds = _bounds;
-        // Linear scan is faster than a binary search for the short layouts used in practice and is branch-predictable.
-        if (bounds.Length <= 16)
+        if (bounds.Length <= 32)
         {
-            for (int i = 0; i < bounds.Length; i++)
-                if (value <= bounds[i]) return i;
-            return bounds.Length;
+            // Counting the bounds below the value has no data-dependent branch, so random latencies cost no mispredictions;
+            // for layouts this short that beats stopping early or a binary search.
+            if (double.IsNaN(value)) return bounds.Length;
+            int below = 0;
+            foreach (var bound in bounds) below += value > bound ? 1 : 0;
+            return below;
         }
         int lo = 0, hi = bounds.Length;
         while (lo < hi)

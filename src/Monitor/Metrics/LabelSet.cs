@@ -19,7 +19,7 @@ public sealed class LabelSet : IEquatable<LabelSet>, IComparable<LabelSet>
         _names = names;
         _values = values;
         int hash = 0;
-        for (int i = 0; i < names.Length; i++) hash = unchecked(hash + PairHash(names[i], values[i]));
+        for (int i = 0; i < values.Length; i++) hash = unchecked(hash + ValueHash(values[i]));
         _hash = hash;
     }
 
@@ -62,9 +62,24 @@ public sealed class LabelSet : IEquatable<LabelSet>, IComparable<LabelSet>
         return FromEntries(entries);
     }
 
-    /// <summary>The hash of one (name, value) pair; a set's hash is the sum of its pairs' hashes, so tag order cannot change it.</summary>
-    internal static int PairHash(ReadOnlySpan<char> name, ReadOnlySpan<char> value) =>
-        HashCode.Combine(string.GetHashCode(name), string.GetHashCode(value));
+    /// <summary>The hash of one label value; a set's hash is the sum over its values, so tag order cannot change it.</summary>
+    /// <remarks>
+    /// Names are left out on purpose: within one instrument the tag keys are nearly always the same few literals, so they
+    /// add no spread, and skipping them spares the hot path sanitising and hashing every key. Equality still compares names.
+    /// </remarks>
+    internal static int ValueHash(ReadOnlySpan<char> value) => string.GetHashCode(value);
+
+    /// <summary>The index of the label whose name is this very string instance, trying <paramref name="hint"/> first, or -1.</summary>
+    /// <remarks>Tag keys are usually literals, and a valid key is stored as the same instance, so this settles most lookups
+    /// without reading a character.</remarks>
+    internal int IndexOfNameInstance(string name, int hint)
+    {
+        var names = _names;
+        if ((uint)hint < (uint)names.Length && ReferenceEquals(names[hint], name)) return hint;
+        for (int i = 0; i < names.Length; i++)
+            if (ReferenceEquals(names[i], name)) return i;
+        return -1;
+    }
 
     /// <summary>The index of the label called <paramref name="name"/>, trying <paramref name="hint"/> first, or -1.</summary>
     internal int IndexOfName(ReadOnlySpan<char> name, int hint)

@@ -6,8 +6,9 @@ namespace ProbeMonitor.Monitor.Metrics;
 /// <remarks>
 /// The alternate comparison lets a <see cref="System.Collections.Concurrent.ConcurrentDictionary{TKey, TValue}"/> keyed by
 /// <see cref="LabelSet"/> be probed with the tags exactly as <see cref="System.Diagnostics.Metrics.MeterListener"/> hands them
-/// over, so a repeated tag set costs a hash and a compare, not a new key. The common case (valid key, string value) needs no
-/// buffer; other tags go through a helper that formats into stack memory.
+/// over, so a repeated tag set costs a hash and a compare, not a new key. In the common case (a literal key, a string value)
+/// that is one string hash per value and reference checks for the names; other keys and values are sanitised or formatted
+/// into stack memory by out-of-line helpers, still without allocating.
 /// </remarks>
 public sealed class LabelSetComparer :
     IEqualityComparer<LabelSet>,
@@ -31,12 +32,7 @@ public sealed class LabelSetComparer :
     {
         int hash = 0;
         foreach (ref readonly var tag in tags)
-        {
-            var key = tag.Key ?? "";
-            hash = unchecked(hash + (tag.Value is string value && MetricNaming.IsValidLabelName(key)
-                ? LabelSet.PairHash(key, value)
-                : PairHashFormatted(tag)));
-        }
+            hash = unchecked(hash + (tag.Value is string value ? LabelSet.ValueHash(value) : ValueHashFormatted(tag.Value)));
         return hash;
     }
 
@@ -50,12 +46,14 @@ public sealed class LabelSetComparer :
         for (int i = 0; i < tags.Length; i++)
         {
             ref readonly var tag = ref tags[i];
-            var key = tag.Key ?? "";
-            int j = tag.Value is string value && MetricNaming.IsValidLabelName(key)
-                ? MatchPlain(key, value, labels, i)
-                : MatchFormatted(tag, labels, i);
+            int j = tag.Key is { } key ? labels.IndexOfNameInstance(key, i) : -1;
+            if (j < 0) j = IndexOfSanitized(tag.Key ?? "", labels, i);
             if (j < 0 || (matched & (1UL << j)) != 0) return false;
             matched |= 1UL << j;
+            bool same = tag.Value is string value
+                ? string.Equals(value, labels.ValueAt(j), StringComparison.Ordinal)
+                : FormattedEquals(tag.Value, labels.ValueAt(j));
+            if (!same) return false;
         }
         return true;
     }
@@ -63,37 +61,27 @@ public sealed class LabelSetComparer :
     /// <inheritdoc/>
     public LabelSet Create(ReadOnlySpan<KeyValuePair<string, object?>> tags) => LabelSet.FromTags(tags);
 
-    private static int MatchPlain(string name, string value, LabelSet labels, int hint)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int IndexOfSanitized(string key, LabelSet labels, int hint)
     {
-        int j = labels.IndexOfName(name, hint);
-        return j >= 0 && string.Equals(labels.ValueAt(j), value, StringComparison.Ordinal) ? j : -1;
+        if (MetricNaming.IsValidLabelName(key)) return labels.IndexOfName(key, hint);
+        int length = MetricNaming.SanitizedLabelNameLength(key);
+        if (length > LabelValueFormatter.StackBufferLength) return labels.IndexOfName(MetricNaming.SanitizeLabelName(key), hint);
+        Span<char> buffer = stackalloc char[LabelValueFormatter.StackBufferLength];
+        return labels.IndexOfName(buffer[..MetricNaming.WriteSanitizedLabelName(key, buffer)], hint);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int MatchFormatted(in KeyValuePair<string, object?> tag, LabelSet labels, int hint)
+    private static bool FormattedEquals(object? value, string label)
     {
-        Span<char> nameBuffer = stackalloc char[LabelValueFormatter.StackBufferLength];
-        Span<char> valueBuffer = stackalloc char[LabelValueFormatter.StackBufferLength];
-        var name = SanitizedName(tag.Key ?? "", nameBuffer);
-        var value = LabelValueFormatter.Render(tag.Value, valueBuffer, out _);
-        int j = labels.IndexOfName(name, hint);
-        return j >= 0 && value.SequenceEqual(labels.ValueAt(j)) ? j : -1;
+        Span<char> buffer = stackalloc char[LabelValueFormatter.StackBufferLength];
+        return LabelValueFormatter.Render(value, buffer, out _).SequenceEqual(label);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int PairHashFormatted(in KeyValuePair<string, object?> tag)
+    private static int ValueHashFormatted(object? value)
     {
-        Span<char> nameBuffer = stackalloc char[LabelValueFormatter.StackBufferLength];
-        Span<char> valueBuffer = stackalloc char[LabelValueFormatter.StackBufferLength];
-        var name = SanitizedName(tag.Key ?? "", nameBuffer);
-        var value = LabelValueFormatter.Render(tag.Value, valueBuffer, out _);
-        return LabelSet.PairHash(name, value);
-    }
-
-    private static ReadOnlySpan<char> SanitizedName(string key, Span<char> buffer)
-    {
-        if (MetricNaming.IsValidLabelName(key)) return key;
-        if (MetricNaming.SanitizedLabelNameLength(key) > buffer.Length) return MetricNaming.SanitizeLabelName(key);
-        return buffer[..MetricNaming.WriteSanitizedLabelName(key, buffer)];
+        Span<char> buffer = stackalloc char[LabelValueFormatter.StackBufferLength];
+        return LabelSet.ValueHash(LabelValueFormatter.Render(value, buffer, out _));
     }
 }

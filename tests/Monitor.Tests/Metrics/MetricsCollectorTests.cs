@@ -209,6 +209,30 @@ public sealed class MetricsCollectorTests
     }
 
     [Fact]
+    public void Recording_a_repeated_tag_set_allocates_nothing()
+    {
+        using var scope = new CollectorScope();
+        var h = scope.Meter.CreateHistogram<double>("demo_alloc_seconds");
+        var c = scope.Meter.CreateCounter<long>("demo_alloc_total");
+        object code = 503; // Boxed once, as a caller caching its tag values would.
+        KeyValuePair<string, object?>[] plain = [Tag("method", "Score"), Tag("status", "OK")];
+        KeyValuePair<string, object?>[] formatted = [Tag("http.method", "GET"), Tag("code", code)];
+        void RecordAll()
+        {
+            h.Record(0.01, plain);
+            h.Record(0.02, formatted);
+            c.Add(1, Tag("status", "OK"), Tag("method", "Score")); // Other order than the stored set.
+            c.Add(1, formatted);
+        }
+        for (int i = 0; i < 100; i++) RecordAll(); // First sight of each set allocates its series.
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10_000; i++) RecordAll();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(10_100, Exposition.Samples(scope.Text())["demo_alloc_total{method=\"Score\",status=\"OK\"}"]);
+    }
+
+    [Fact]
     public void Concurrent_recording_from_many_threads_sums_exactly()
     {
         using var scope = new CollectorScope();

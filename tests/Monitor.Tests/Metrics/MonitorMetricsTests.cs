@@ -156,6 +156,26 @@ public sealed class MonitorMetricsTests
     }
 
     [Fact]
+    public void Hot_recording_methods_allocate_nothing()
+    {
+        using var f = new MonitorMetricsFixture();
+        f.Metrics.SetLoadedProbes([new("tox-l12", "toxicity", "linear")]);
+        void RecordAll()
+        {
+            f.Metrics.RecordRequest("Score", "OK", 0.003);
+            f.Metrics.RecordQueueWait(0.0002);
+            f.Metrics.RecordBatchSize(4);
+            f.Metrics.RecordCacheLookup(hit: true);
+            f.Metrics.RecordProbeScore("tox-l12", 0.7, positive: true);
+            f.Metrics.SetQueueDepth(2);
+        }
+        for (int i = 0; i < 100; i++) RecordAll();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10_000; i++) RecordAll();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void Two_hosts_in_one_process_do_not_see_each_others_metrics()
     {
         using var a = new MonitorMetricsFixture();
