@@ -13,7 +13,7 @@ public static class SaeSyntheticCommand
     public static Command Create()
     {
         var features = new Option<int>("--features") { Description = "True features F.", DefaultValueFactory = _ => 2048 };
-        var dim = new Option<int>("--dim") { Description = "Activation dimension D.", DefaultValueFactory = _ => 128 };
+        var dim = new Option<int>("--dim") { Description = "Activation dimension D.", DefaultValueFactory = _ => 64 };
         var sparsity = new Option<double>("--sparsity") { Description = "Expected active features per sample (true L0).", DefaultValueFactory = _ => 8 };
         var correlation = new Option<double>("--correlation") { Description = "Within-group co-firing probability in [0, 1] (0 = independent).", DefaultValueFactory = _ => 0 };
         var groupSize = new Option<int>("--group-size") { Description = "Features per correlated group.", DefaultValueFactory = _ => 4 };

@@ -7,7 +7,7 @@ public sealed record SyntheticFeatureOptions
     public int Features { get; init; } = 2048;
 
     /// <summary>Activation dimension D (F &gt; D puts the features in superposition).</summary>
-    public int Dim { get; init; } = 128;
+    public int Dim { get; init; } = 64;
 
     /// <summary>Expected number of active features per sample (the ground truth's L0).</summary>
     public double Sparsity { get; init; } = 8;

@@ -36,7 +36,7 @@ public static class SyntheticReport
         var ev = result.Runs.Select(r => r.ExplainedVariance).Append(PaperExplainedVariance).ToArray();
         var rec = result.Runs.Select(r => r.Recovery.RecoveredFraction).Append(PaperRecoveredFraction).ToArray();
         return SvgChart.GroupedBars("Synthetic ground truth: reconstruction vs feature recovery", labels,
-            [new SvgChart.Series("explained variance", ev), new SvgChart.Series("features recovered (cos ≥ 0.9)", rec)], "fraction", 1.0);
+            [new SvgChart.Series("explained variance", ev), new SvgChart.Series("recovered (cos ≥ 0.9)", rec)], "fraction", 1.0);
     }
 
     /// <summary>Training FVU over steps, one line per variant.</summary>

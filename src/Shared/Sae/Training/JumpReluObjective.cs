@@ -23,10 +23,10 @@ internal sealed class JumpReluObjective(double bandwidth) : SaeObjective
         batch.Encode(p);
         var pre = batch.Pre;
 
-        batch.Codes.Build(rows, 2L * width, r => CountWhere(pre.AsSpan(r * width, width), theta, (v, t) => v > t),
-            (r, lat, val) => FillWhere(pre.AsSpan(r * width, width), theta, (v, t) => v > t, lat, val));
-        batch.Extra.Build(rows, 2L * width, r => CountWhere(pre.AsSpan(r * width, width), theta, (v, t) => MathF.Abs(v - t) < half),
-            (r, lat, val) => FillWhere(pre.AsSpan(r * width, width), theta, (v, t) => MathF.Abs(v - t) < half, lat, val));
+        batch.Codes.Build(rows, 2L * width, r => Above(pre.AsSpan(r * width, width), theta, [], []),
+            (r, lat, val) => Above(pre.AsSpan(r * width, width), theta, lat, val));
+        batch.Extra.Build(rows, 2L * width, r => Near(pre.AsSpan(r * width, width), theta, half, [], []),
+            (r, lat, val) => Near(pre.AsSpan(r * width, width), theta, half, lat, val));
         batch.CodeIndex.Build(batch.Codes, width);
         batch.ExtraIndex.Build(batch.Extra, width);
 
@@ -59,22 +59,38 @@ internal sealed class JumpReluObjective(double bandwidth) : SaeObjective
         }
     }
 
-    private static int CountWhere(ReadOnlySpan<float> row, ReadOnlySpan<float> theta, Func<float, float, bool> keep)
+    /// <summary>Latents with pre &gt; θ (the active ones); with empty outputs, only counts them.</summary>
+    private static int Above(ReadOnlySpan<float> row, ReadOnlySpan<float> theta, Span<int> lat, Span<float> val)
     {
         int n = 0;
+        bool write = lat.Length > 0;
         for (int j = 0; j < row.Length; j++)
-            if (keep(row[j], theta[j])) n++;
+        {
+            if (!(row[j] > theta[j])) continue;
+            if (write)
+            {
+                lat[n] = j;
+                val[n] = row[j];
+            }
+            n++;
+        }
         return n;
     }
 
-    private static int FillWhere(ReadOnlySpan<float> row, ReadOnlySpan<float> theta, Func<float, float, bool> keep, Span<int> lat, Span<float> val)
+    /// <summary>Latents inside the kernel window |pre − θ| &lt; ε/2; with empty outputs, only counts them.</summary>
+    private static int Near(ReadOnlySpan<float> row, ReadOnlySpan<float> theta, float half, Span<int> lat, Span<float> val)
     {
         int n = 0;
+        bool write = lat.Length > 0;
         for (int j = 0; j < row.Length; j++)
         {
-            if (!keep(row[j], theta[j])) continue;
-            lat[n] = j;
-            val[n++] = row[j];
+            if (!(MathF.Abs(row[j] - theta[j]) < half)) continue;
+            if (write)
+            {
+                lat[n] = j;
+                val[n] = row[j];
+            }
+            n++;
         }
         return n;
     }
