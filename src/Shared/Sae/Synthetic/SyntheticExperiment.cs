@@ -16,7 +16,7 @@ public static class SyntheticExperiment
         if (options.TrainSamples <= 0 || options.EvalSamples <= 1)
             throw new ArgumentException($"synthetic experiment: need training samples and at least 2 held-out samples, got {options.TrainSamples} and {options.EvalSamples}.");
         var model = SyntheticFeatureModel.Create(options.Data);
-        var rng = new Random(unchecked(options.Data.Seed * 31 + 7));
+        var rng = SeedStream.Create(options.Data.Seed, SeedStream.SyntheticSamples);
         var active = new int[options.TrainSamples][];
         var train = model.Sample(options.TrainSamples, rng, active);
         double dataL0 = active.Average(a => a.Length);

@@ -45,8 +45,8 @@ public sealed class SyntheticFeatureModel
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        // A seed stream of its own: with the trainer's seed stream, an SAE seeded alike would start from the true directions.
-        var rng = new Random(unchecked(options.Seed * 1_000_003 + 12_345));
+        // A stream of its own: sharing the trainer's, an SAE seeded alike would start on the true directions.
+        var rng = Training.SeedStream.Create(options.Seed, Training.SeedStream.SyntheticDirections);
         int f = options.Features, d = options.Dim;
         var directions = new float[f * d];
         for (int i = 0; i < f; i++)

@@ -39,8 +39,8 @@ public sealed class SaeTrainer
         _options = options;
         int dIn = data.DIn;
 
-        var initRng = new Random(options.Seed);
-        var sampleRng = new Random(unchecked(options.Seed * 7919 + 17));
+        var initRng = SeedStream.Create(options.Seed, SeedStream.TrainerInit);
+        var sampleRng = SeedStream.Create(options.Seed, SeedStream.TrainerInitSample);
         int sampleRows = (int)Math.Min(options.InitSampleRows, data.Rows);
         var sample = new float[sampleRows * dIn];
         for (int r = 0; r < sampleRows; r++) data.CopyRow(sampleRng.NextInt64(data.Rows), sample.AsSpan(r * dIn, dIn));
@@ -67,7 +67,7 @@ public sealed class SaeTrainer
         _trainable = options.Freeze.Trainable(options.Architecture);
         _touched = new bool[options.Width];
         _batch = new TrainingBatch(options.BatchSize, dIn, options.Width);
-        _sampler = new BatchSampler(data, new Random(unchecked(options.Seed * 104729 + 3)));
+        _sampler = new BatchSampler(data, SeedStream.Create(options.Seed, SeedStream.TrainerBatches));
         _beforeDecoderRows = (r0, r1) => DecoderNormConstraint.RemoveRadialGradient(_p.Decoder, _g.Decoder, dIn, _touched, r0, r1);
         if (options.Freeze == FreezeMode.SoftDecoder)
         {
