@@ -7,6 +7,7 @@ var verbs = new Dictionary<string, (string Summary, Func<string[], int> Run)>(St
     ["gemm"] = ("GEMM back ends (managed SIMD vs OpenBLAS) on 1024³ and Gemma-2-2B MLP shapes", GemmBenchmark.Run),
     ["tokenizer"] = ("Gemma tokenizer load time and encode MB/s vs a naive reference", TokenizerBenchmark.Run),
     ["metrics"] = ("ns per metric measurement: lock-free collector vs lock-based baselines", MetricsBenchmark.Run),
+    ["logreg"] = ("C-grid logistic regression vs scikit-learn on 2,000 × 3,584", LogRegBenchmark.Run),
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var verb))
