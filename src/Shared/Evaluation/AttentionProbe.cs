@@ -50,43 +50,50 @@ public sealed class AttentionProbe
         var theta = new double[2 * d + 1];
         var rng = new Random(seed);
         for (int j = 0; j < d; j++) theta[j] = 0.01 * (rng.NextDouble() - 0.5);
-        var z = new double[tokens.MaxTokens * d];
-        var alpha = new double[tokens.MaxTokens];
-        var v = new double[d];
-        double Objective(ReadOnlySpan<double> t, Span<double> g)
-        {
-            var q = t[..d];
-            var w = t.Slice(d, d);
-            double b = t[2 * d];
-            g.Clear();
-            var gq = g[..d];
-            var gw = g.Slice(d, d);
-            double loss = 0;
-            for (int i = 0; i < y.Length; i++)
-            {
-                int len = Standardize(tokens, i, mean, scale, z);
-                double logit = Forward(z, len, d, q, w, b, alpha, v);
-                double p = Sigmoid(logit);
-                loss += logit > 0 ? (1 - y[i]) * logit + Math.Log(1 + Math.Exp(-logit)) : Math.Log(1 + Math.Exp(logit)) - y[i] * logit;
-                double r = p - y[i];
-                TensorPrimitives.MultiplyAdd(v, r, gw, gw);
-                g[2 * d] += r;
-                double wv = TensorPrimitives.Dot(w, v);
-                for (int s = 0; s < len; s++)
-                {
-                    var zs = z.AsSpan(s * d, d);
-                    double coefficient = r * alpha[s] * (TensorPrimitives.Dot(w, zs) - wv);
-                    TensorPrimitives.MultiplyAdd(zs, coefficient, gq, gq);
-                }
-            }
-            double inverseC = 1 / c;
-            TensorPrimitives.MultiplyAdd(q, inverseC, gq, gq);
-            TensorPrimitives.MultiplyAdd(w, inverseC, gw, gw);
-            return loss + 0.5 * inverseC * (TensorPrimitives.Dot(q, q) + TensorPrimitives.Dot(w, w));
-        }
+        double Objective(ReadOnlySpan<double> t, Span<double> g) => Loss(tokens, y, mean, scale, c, t, g);
         Lbfgs.Minimize(Objective, theta, new LbfgsOptions(MaxIterations: maxIterations, GradientTolerance: 1e-4));
         return new AttentionProbe(theta[..d], theta[d..(2 * d)], theta[2 * d], mean, scale, c);
     }
+
+    /// <summary>The objective Σ logloss + (‖w‖² + ‖q‖²)/(2C) at θ = [q, w, b] and its gradient (internal for the gradient check).</summary>
+    internal static double Loss(TokenSequences tokens, int[] y, double[] mean, double[] scale, double c, ReadOnlySpan<double> t, Span<double> g)
+    {
+        int d = tokens.Dim;
+        var z = new double[tokens.MaxTokens * d];
+        var alpha = new double[tokens.MaxTokens];
+        var v = new double[d];
+        var q = t[..d];
+        var w = t.Slice(d, d);
+        double b = t[2 * d];
+        g.Clear();
+        var gq = g[..d];
+        var gw = g.Slice(d, d);
+        double loss = 0;
+        for (int i = 0; i < y.Length; i++)
+        {
+            int len = Standardize(tokens, i, mean, scale, z);
+            double logit = Forward(z, len, d, q, w, b, alpha, v);
+            double p = Sigmoid(logit);
+            loss += logit > 0 ? (1 - y[i]) * logit + Math.Log(1 + Math.Exp(-logit)) : Math.Log(1 + Math.Exp(logit)) - y[i] * logit;
+            double r = p - y[i];
+            TensorPrimitives.MultiplyAdd(v, r, gw, gw);
+            g[2 * d] += r;
+            double wv = TensorPrimitives.Dot(w, v);
+            for (int s = 0; s < len; s++)
+            {
+                var zs = z.AsSpan(s * d, d);
+                double coefficient = r * alpha[s] * (TensorPrimitives.Dot(w, zs) - wv);
+                TensorPrimitives.MultiplyAdd(zs, coefficient, gq, gq);
+            }
+        }
+        double inverseC = 1 / c;
+        TensorPrimitives.MultiplyAdd(q, inverseC, gq, gq);
+        TensorPrimitives.MultiplyAdd(w, inverseC, gw, gw);
+        return loss + 0.5 * inverseC * (TensorPrimitives.Dot(q, q) + TensorPrimitives.Dot(w, w));
+    }
+
+    /// <summary>Per-dimension token mean and standard deviation (internal for the gradient check).</summary>
+    internal static (double[] Mean, double[] Scale) Moments(TokenSequences tokens) => TokenMoments(tokens);
 
     /// <summary>One logit per sequence.</summary>
     public double[] PredictLogits(TokenSequences tokens)
