@@ -7,7 +7,8 @@ namespace ProbeMonitor.Evaluation;
 /// so fold AUC = AUC(z), 1 − AUC(z) or ½. The sign of the fitted a is known in closed form: the profile objective
 /// f(a) = min_b Σ logloss(σ(a zᵢ + b), yᵢ) (+ a²/2C) is convex, and by the envelope theorem f′(0) = Σ (ȳ − yᵢ) zᵢ
 /// = −n·cov(z, y) at the optimal b = logit(ȳ); so a* has the sign of cov(z, y), i.e. of mean₁(z) − mean₀(z) on the
-/// training folds, for every C &gt; 0. Hence the 5-fold CV AUC of the fitted probe equals the mean over folds of the
+/// training folds, for every C &gt; 0 (exactly equal means give a* = 0 and AUC ½; a numerical solver would stop at a tiny |a|
+/// of arbitrary sign there, which is why explicit fits can disagree on such exact ties). Hence the 5-fold CV AUC of the fitted probe equals the mean over folds of the
 /// sign-aware AUC of the raw latent, which this class computes; scale and bias are fitted only for the few latents kept
 /// (tests check the equivalence against explicit fits).</para>
 /// <para><b>Why it is fast.</b> Latents are non-zero on few examples. Per latent, the stored entries are sorted once and

@@ -44,7 +44,7 @@ public sealed class LatentRankingTests
             import json, sys
             import numpy as np
             d = json.load(sys.stdin)
-            X = np.array(d["x"], dtype=np.float64).reshape(d["n"], d["w"]); y = np.array(d["y"])
+            X = np.array(d["x"], dtype=np.float32).astype(np.float64).reshape(d["n"], d["w"]); y = np.array(d["y"])
             col_means = X.sum(axis=0) / ((X != 0).sum(axis=0) + 1e-6)
             Xn = X / (col_means + 1e-6)
             diff = Xn[y == 1].mean(axis=0) - Xn[y == 0].mean(axis=0)
