@@ -8,6 +8,7 @@ var verbs = new Dictionary<string, (string Summary, Func<string[], int> Run)>(St
     ["tokenizer"] = ("Gemma tokenizer load time and encode MB/s vs a naive reference", TokenizerBenchmark.Run),
     ["metrics"] = ("ns per metric measurement: lock-free collector vs lock-based baselines", MetricsBenchmark.Run),
     ["logreg"] = ("C-grid logistic regression vs scikit-learn on 2,000 × 3,584", LogRegBenchmark.Run),
+    ["sparse-rank"] = ("1-sparse CV-AUC ranking of 131,072 latents × 2,000 examples vs per-latent sklearn (extrapolated)", SparseRankBenchmark.Run),
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var verb))

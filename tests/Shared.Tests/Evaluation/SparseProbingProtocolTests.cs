@@ -25,7 +25,7 @@ public sealed class SparseProbingProtocolTests
     [Fact]
     public void Planted_signal_gives_high_AUC_for_every_method_and_the_results_json_has_the_documented_shape()
     {
-        var result = SparseProbingProtocol.Run(Inputs(5), new SparseProbingOptions(SparseProbingOptions.AllMethods), new EvaluationLog());
+        var result = SparseProbingProtocol.Run(Inputs(5), new SparseProbingOptions(SparseProbingOptions.AllMethods, MaxK: 16), new EvaluationLog());
         var normal = result.Rows.Where(r => r.Setting == "normal").ToList();
         foreach (var method in new[] { "logreg", "pca", "knn", "mlp", "gbdt" })
             Assert.True(normal.Single(r => r.Method == method).TestAuc > 0.9, $"{method}: {normal.Single(r => r.Method == method).TestAuc}");
@@ -33,7 +33,7 @@ public sealed class SparseProbingProtocolTests
         Assert.True(double.IsNaN(attn.TestAuc));
         Assert.Contains("per-token", attn.Note);
         var sae = normal.Where(r => r.Method == "sae").ToList();
-        Assert.Equal(LatentRanking.KGrid(Width), sae.Select(r => r.K!.Value));
+        Assert.Equal(LatentRanking.KGrid(Width, 16), sae.Select(r => r.K!.Value));
         Assert.Equal(0, sae[0].Latents![0]); // the planted latent ranks first
         Assert.True(sae[0].TestAuc > 0.9, $"sae k=1: {sae[0].TestAuc}");
         Assert.Equal(sae.Count, normal.Count(r => r.Method == "sae_binarized"));

@@ -17,7 +17,7 @@ public sealed class ProbeExporterTests : IDisposable
 
     private (ActivationSet Acts, IReadOnlyList<ExportedBundle> Bundles, ProtocolResult Result) Export(string task)
     {
-        var (x, y) = Pooled(600, 4, seed: 12);
+        var (x, y) = Pooled(400, 4, seed: 12);
         var acts = ActivationFile.Load(WritePooled(Path.Combine(_dir, "acts.safetensors"), x, y));
         var (xo, yo) = Pooled(150, 3, seed: 13);
         var inputs = new ExportInputs(acts, TinySae(planted: true), "tiny-sae", [Set("shifted", xo, yo)], TinySae(planted: false, seed: 99));
