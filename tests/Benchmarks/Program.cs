@@ -1,15 +1,19 @@
-// Benchmarks are added by the issues that set speed targets; each prints a Markdown table with a ratio against a peer.
-// One file per benchmark; register its verb here.
 using ProbeMonitor.Benchmarks;
 
-var verbs = new Dictionary<string, Func<string[], int>>
+// Speed checks run by hand (never by the test command). Each verb prints a Markdown table with a ratio against a peer
+// measured in the same run; add a verb by adding one file with a static Run(string[] args) and one line here.
+var verbs = new Dictionary<string, (string Summary, Func<string[], int> Run)>(StringComparer.OrdinalIgnoreCase)
 {
-    ["tokenizer"] = TokenizerBenchmark.Run,
-    ["logreg"] = LogRegBenchmark.Run,
+    ["gemm"] = ("GEMM back ends (managed SIMD vs OpenBLAS) on 1024³ and Gemma-2-2B MLP shapes", GemmBenchmark.Run),
+    ["tokenizer"] = ("Gemma tokenizer load time and encode MB/s vs a naive reference", TokenizerBenchmark.Run),
+    ["metrics"] = ("ns per metric measurement: lock-free collector vs lock-based baselines", MetricsBenchmark.Run),
+    ["logreg"] = ("C-grid logistic regression (2000×3584, logspace(5,−5,10), lbfgs) vs scikit-learn 1.2", LogRegBenchmark.Run),
 };
-if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))
+
+if (args.Length == 0 || !verbs.TryGetValue(args[0], out var verb))
 {
-    Console.Error.WriteLine($"usage: dotnet run -c Release --project tests/Benchmarks -- <{string.Join('|', verbs.Keys)}> [options]");
-    return 1;
+    Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Benchmarks -- <benchmark> [options]");
+    foreach (var (name, (summary, _)) in verbs) Console.Error.WriteLine($"  {name,-10} {summary}");
+    return args.Length == 0 ? 1 : 2;
 }
-return run(args[1..]);
+return verb.Run(args[1..]);

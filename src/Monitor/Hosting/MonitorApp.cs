@@ -1,3 +1,5 @@
+using ProbeMonitor.Monitor.Metrics;
+
 namespace ProbeMonitor.Monitor.Hosting;
 
 /// <summary>Builds the sidecar's web application: configuration, Kestrel binding and endpoints.</summary>
@@ -12,9 +14,11 @@ public static class MonitorApp
         var builder = WebApplication.CreateBuilder(args);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
             builder.WebHost.UseUrls(DefaultUrls);
+        builder.Services.AddMonitorMetrics();
 
         var app = builder.Build();
         app.MapGet("/healthz", () => Results.Text("ok\n", "text/plain"));
+        app.MapPrometheusMetrics();
         return app;
     }
 }

@@ -72,7 +72,7 @@ public sealed class LoadedProbe
         {
             var mean = Array.ConvertAll(reference.ActivationMean, v => (double)v);
             var components = Array.ConvertAll(c.Components, v => (double)v);
-            return (new LowRankGaussian(mean, components, (double[])c.Eigenvalues.Clone(), c.ResidualVariance, c.MahalanobisP99), null);
+            return (new LowRankGaussian(mean, components, (double[])c.Eigenvalues.Clone(), c.ResidualVariance, c.MahalanobisSquaredP99), null);
         }
         catch (ArgumentException e)
         {

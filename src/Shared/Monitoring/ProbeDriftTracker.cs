@@ -16,7 +16,7 @@ namespace ProbeMonitor.Monitoring;
 /// the edges land in under/overflow bins the reference has empty, which the PSI's smoothing turns into a large but finite term.
 /// </para>
 /// <para>
-/// A request is "OOD" when its squared Mahalanobis distance d² exceeds the reference's <c>mahalanobis_p99</c>, which this
+/// A request is "OOD" when its squared Mahalanobis distance d² exceeds the reference's <c>mahalanobis_squared_p99</c>, which this
 /// class reads as the 99th percentile of d² (what <see cref="LowRankGaussian.TrainingQuantile99"/> holds), so about 1% of
 /// in-distribution requests exceed it. A latent "fires" when its activation is above zero, as in the reference rates.
 /// </para>
@@ -57,7 +57,7 @@ public sealed class ProbeDriftTracker
         _referenceScores = referenceScores.Total > 0 ? referenceScores : null;
         LatentCount = reference.LatentFiringRates?.Length ?? 0;
         _firstLatent = FirstScoreBin + _edges.BinCount;
-        _oodThreshold = reference.Covariance?.MahalanobisP99 ?? double.NaN;
+        _oodThreshold = reference.Covariance?.MahalanobisSquaredP99 ?? double.NaN;
         _counters = new SlidingWindowCounters(_firstLatent + LatentCount, window);
     }
 

@@ -51,7 +51,7 @@ public sealed class ProbeDriftTrackerTests
         Assert.Equal(Math.Abs(positiveRate - Reference.PositiveRate), s.PositiveRateShift, 12);
 
         var withDistance = window.Where(i => i % 7 != 3).ToArray();
-        double share = withDistance.Count(i => requests[i].MahalanobisSquared > Reference.Covariance!.MahalanobisP99) / (double)withDistance.Length;
+        double share = withDistance.Count(i => requests[i].MahalanobisSquared > Reference.Covariance!.MahalanobisSquaredP99) / (double)withDistance.Length;
         Assert.Equal(withDistance.Length, s.DistanceCount);
         Assert.Equal(share, s.OodShare, 12);
         Assert.Equal(share / 0.01, s.OodRatio, 10);
@@ -173,7 +173,7 @@ public sealed class ProbeDriftTrackerTests
         var all = samples.SelectMany(x => x).ToArray();
         Assert.Equal(all.Length, s.WindowCount);
         Assert.Equal(all.Count(r => r.Decision) / (double)all.Length, s.WindowPositiveRate, 12);
-        Assert.Equal(all.Count(r => r.MahalanobisSquared > Reference.Covariance!.MahalanobisP99), s.OodCount);
+        Assert.Equal(all.Count(r => r.MahalanobisSquared > Reference.Covariance!.MahalanobisSquaredP99), s.OodCount);
         for (int j = 0; j < 4; j++)
             Assert.Equal(all.Count(r => r.Latents[j] > 0) / (double)all.Length, s.WindowLatentFiringRates![j], 12);
         var counts = new long[new BinEdges(DriftScenario.Edges).BinCount];
