@@ -100,7 +100,7 @@ public static class LogRegBenchmark
         string loadAfter = LoadAverage();
 
         Console.WriteLine();
-        Console.WriteLine("| C | ours iters | ours AUC | sklearn cold iters | sklearn cold AUC | sklearn warm AUC |");
+        Console.WriteLine("| C | ours iters/evals | ours AUC | sklearn cold iters | sklearn cold AUC | sklearn warm AUC |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
         double worstDiff = 0;
         for (int k = 0; k < cs.Length; k++)
@@ -117,7 +117,7 @@ public static class LogRegBenchmark
                 warmAuc = warm.GetProperty("auc").GetDouble().ToString("0.0000", CultureInfo.InvariantCulture);
             }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {cs[k]:0.###e+0} | {path[k].Iterations}{(path[k].Converged ? "" : "*")} | {ourAuc[k]:0.0000} | {coldIt} | {coldAuc} | {warmAuc} |"));
+                $"| {cs[k]:0.###e+0} | {path[k].Iterations}/{path[k].Evaluations}{(path[k].Converged ? "" : "*")} | {ourAuc[k]:0.0000} | {coldIt} | {coldAuc} | {warmAuc} |"));
         }
         Console.WriteLine();
         Console.WriteLine("| solver | seconds | ratio to ours | best test AUC |");

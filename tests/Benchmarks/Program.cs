@@ -7,7 +7,8 @@ var verbs = new Dictionary<string, (string Summary, Func<string[], int> Run)>(St
     ["gemm"] = ("GEMM back ends (managed SIMD vs OpenBLAS) on 1024³ and Gemma-2-2B MLP shapes", GemmBenchmark.Run),
     ["tokenizer"] = ("Gemma tokenizer load time and encode MB/s vs a naive reference", TokenizerBenchmark.Run),
     ["metrics"] = ("ns per metric measurement: lock-free collector vs lock-based baselines", MetricsBenchmark.Run),
-    ["logreg"] = ("C-grid logistic regression vs scikit-learn on 2,000 × 3,584", LogRegBenchmark.Run),
+    ["grpc"] = ("gRPC unary latency, calls/s and bidi messages/s: Kestrel layer vs Python grpcio server", GrpcBenchmark.Run),
+    ["logreg"] = ("C-grid logistic regression (2000×3584, logspace(5,−5,10), lbfgs) vs scikit-learn 1.2", LogRegBenchmark.Run),
     ["sparse-rank"] = ("1-sparse CV-AUC ranking of 131,072 latents × 2,000 examples vs per-latent sklearn (extrapolated)", SparseRankBenchmark.Run),
 };
 

@@ -64,7 +64,7 @@ public static class LogisticRegression
                 var result = Lbfgs.Minimize(objective.Evaluate, theta, lbfgs);
                 var w = theta.AsSpan(0, features).ToArray();
                 double b = o.FitIntercept ? theta[features] : 0.0;
-                results[k] = new LogisticRegressionModel(w, b, scaling, c, result.Iterations, result.Converged, c * result.Value);
+                results[k] = new LogisticRegressionModel(w, b, scaling, c, result.Iterations, result.Converged, c * result.Value, result.Evaluations);
             }
         }
         return results;

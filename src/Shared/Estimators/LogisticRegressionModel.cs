@@ -10,7 +10,8 @@ namespace ProbeMonitor.Estimators;
 /// <param name="Iterations">L-BFGS iterations used (sklearn's n_iter_).</param>
 /// <param name="Converged">Whether a tolerance, not the iteration limit, stopped the solver.</param>
 /// <param name="Objective">The final value of C·Σ logloss + ½‖w‖² (sklearn's objective as documented).</param>
-public sealed record LogisticRegressionModel(double[] Coefficients, double Intercept, FeatureScaling? Scaling, double C, int Iterations, bool Converged, double Objective)
+/// <param name="Evaluations">Objective evaluations (passes over the data) the solver used, line-search trials included.</param>
+public sealed record LogisticRegressionModel(double[] Coefficients, double Intercept, FeatureScaling? Scaling, double C, int Iterations, bool Converged, double Objective, int Evaluations = 0)
 {
     /// <summary>Number of input features.</summary>
     public int Features => Coefficients.Length;
