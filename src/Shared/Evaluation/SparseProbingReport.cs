@@ -83,7 +83,7 @@ public static class SparseProbingReport
         var values = regimeRows.Select(r => r.RegimeValue ?? double.NaN).Distinct().Order().ToArray();
         md.Append($"## Regime: {setting}\n\n");
         var table = new MarkdownTable(setting == "scarcity" ? "n train:" : setting == "imbalance" ? "positive share:" : "flipped:",
-            "logreg test AUC:", "best SAE probe (val):", "its test AUC:", "quiver(baselines):", "quiver(+sae):", "Δ:");
+            "logreg test AUC:", "best SAE probe (by val)", "its test AUC:", "quiver(baselines):", "quiver(+sae):", "Δ:");
         var series = new Dictionary<string, double[]> { ["logreg"] = new double[values.Length], ["best SAE probe"] = new double[values.Length],
             ["quiver(baselines)"] = new double[values.Length], ["quiver(+sae)"] = new double[values.Length] };
         for (int i = 0; i < values.Length; i++)

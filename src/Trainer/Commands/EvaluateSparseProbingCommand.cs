@@ -37,7 +37,7 @@ public static class EvaluateSparseProbingCommand
             string? k = parse.GetValue(key), p = parse.GetValue(pooling)!;
             var trainSet = ActivationFile.Load(parse.GetValue(train)!, k, parse.GetValue(name), p);
             var testSet = ActivationFile.Load(parse.GetValue(test)!, k, null, p);
-            var oodSet = parse.GetValue(ood) is { } o ? ActivationFile.Load(o, k, trainSet.Name + " (ood)", p) : null;
+            var oodSet = parse.GetValue(ood) is { } o ? ActivationFile.Load(o, k, null, p) : null;
             var options = new SparseProbingOptions(
                 parse.GetValue(methods)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 ParseRegime(parse.GetValue(regime)!), parse.GetValue(seed), parse.GetValue(maxK));
