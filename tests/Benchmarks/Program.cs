@@ -8,6 +8,7 @@ var verbs = new Dictionary<string, (string Summary, Func<string[], int> Run)>(St
     ["tokenizer"] = ("Gemma tokenizer load time and encode MB/s vs a naive reference", TokenizerBenchmark.Run),
     ["metrics"] = ("ns per metric measurement: lock-free collector vs lock-based baselines", MetricsBenchmark.Run),
     ["grpc"] = ("gRPC unary latency, calls/s and bidi messages/s: Kestrel layer vs Python grpcio server", GrpcBenchmark.Run),
+    ["logreg"] = ("C-grid logistic regression (2000×3584, logspace(5,−5,10), lbfgs) vs scikit-learn 1.2", LogRegBenchmark.Run),
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var verb))
