@@ -48,7 +48,16 @@ public sealed class GemmaModel : IDisposable
     /// <summary>Opens a Hugging Face checkpoint directory; with <paramref name="maxLayer"/> only layers 0..maxLayer are bound and read.</summary>
     public static GemmaModel Load(string directory, int? maxLayer = null)
     {
-        throw new NotImplementedException("PENDING formats " + directory + maxLayer);
+        var checkpoint = GemmaCheckpoint.Open(directory);
+        try
+        {
+            return new GemmaModel(GemmaWeights.Bind(checkpoint.Config, checkpoint.Tensors, maxLayer), checkpoint);
+        }
+        catch
+        {
+            checkpoint.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
