@@ -10,6 +10,8 @@ public static class TrainerCli
     {
         var root = new RootCommand("ProbeMonitor Trainer: extract activations, train SAEs, evaluate probes, export probe bundles.");
         root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(InitModelCommand.Create());
+        root.Subcommands.Add(ExtractCommand.Create());
         return root;
     }
 }
