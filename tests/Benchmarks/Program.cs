@@ -1,3 +1,16 @@
-// Benchmarks are added by the issues that set speed targets; each prints a Markdown table with a ratio against a peer.
-Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Benchmarks -- <benchmark>");
-return 1;
+using ProbeMonitor.Benchmarks;
+
+// Speed checks run by hand (never by the test command). Each verb prints a Markdown table with a ratio against a peer
+// measured in the same run; add a verb by adding one file with a static Run(string[] args) and one line here.
+var verbs = new Dictionary<string, (string Summary, Func<string[], int> Run)>(StringComparer.OrdinalIgnoreCase)
+{
+    ["gemm"] = ("GEMM back ends (managed SIMD vs OpenBLAS) on 1024³ and Gemma-2-2B MLP shapes", GemmBenchmark.Run),
+};
+
+if (args.Length == 0 || !verbs.TryGetValue(args[0], out var verb))
+{
+    Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Benchmarks -- <benchmark> [options]");
+    foreach (var (name, (summary, _)) in verbs) Console.Error.WriteLine($"  {name,-10} {summary}");
+    return args.Length == 0 ? 1 : 2;
+}
+return verb.Run(args[1..]);
