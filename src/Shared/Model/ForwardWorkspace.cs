@@ -1,15 +1,9 @@
-using System.Collections.Concurrent;
-
 namespace ProbeMonitor.Model;
 
 /// <summary>The buffers one forward pass reuses across all its layers, sized for its batch.</summary>
-/// <remarks>Owned by a single forward call; attention workers rent per-thread scratch from <see cref="RentScratch"/>.</remarks>
+/// <remarks>Owned by a single forward call; nothing here is allocated again per layer.</remarks>
 internal sealed class ForwardWorkspace
 {
-    private readonly ConcurrentBag<AttentionScratch> _scratch = new();
-    private readonly int _maxLength;
-    private readonly int _headDim;
-
     public float[] Residual { get; }
     public float[] Normed { get; }
     public float[] Query { get; }
@@ -19,6 +13,7 @@ internal sealed class ForwardWorkspace
     public float[] Projected { get; }
     public float[] Gate { get; }
     public float[] Up { get; }
+    public AttentionScratch Attention { get; }
 
     public ForwardWorkspace(GemmaConfig config, SequenceBatch batch)
     {
@@ -34,25 +29,22 @@ internal sealed class ForwardWorkspace
         Value = new float[n * kvWidth];
         Gate = new float[checked((long)n * config.IntermediateSize)];
         Up = new float[Gate.Length];
-        _maxLength = batch.MaxLength;
-        _headDim = config.HeadDim;
+        Attention = new AttentionScratch(batch.MaxLength, config.HeadDim, config.GroupSize);
     }
-
-    public AttentionScratch RentScratch() =>
-        _scratch.TryTake(out var s) ? s : new AttentionScratch(_maxLength, _headDim);
-
-    public void ReturnScratch(AttentionScratch scratch) => _scratch.Add(scratch);
 }
 
-/// <summary>One attention worker's buffers: a head's Q, K, V gathered contiguous, and one block of scores.</summary>
-internal sealed class AttentionScratch(int maxLength, int headDim)
+/// <summary>Attention buffers for one (sequence, KV head) at a time: its K and V, and one block of the group's queries and scores.</summary>
+internal sealed class AttentionScratch(int maxLength, int headDim, int group)
 {
-    /// <summary>Query rows scored together; bounds the score buffer to BlockRows × T instead of T × T.</summary>
-    public const int BlockRows = 128;
+    /// <summary>Query positions per block; bounds the scores to group·BlockRows × T rather than group·T × T.</summary>
+    public const int BlockRows = 256;
 
-    public float[] Query { get; } = new float[maxLength * headDim];
+    public int BlockLength { get; } = Math.Min(BlockRows, maxLength);
     public float[] Key { get; } = new float[maxLength * headDim];
     public float[] Value { get; } = new float[maxLength * headDim];
-    public float[] Scores { get; } = new float[Math.Min(BlockRows, maxLength) * maxLength];
-    public float[] Output { get; } = new float[Math.Min(BlockRows, maxLength) * headDim];
+    public float[] Query { get; } = new float[group * Math.Min(BlockRows, maxLength) * headDim];
+    public float[] Output { get; } = new float[group * Math.Min(BlockRows, maxLength) * headDim];
+    public float[] Scores { get; } = new float[(long)group * Math.Min(BlockRows, maxLength) * maxLength <= Array.MaxLength
+        ? group * Math.Min(BlockRows, maxLength) * maxLength
+        : throw new ArgumentException($"attention scores for {maxLength} tokens do not fit one buffer.")];
 }

@@ -44,77 +44,79 @@ public sealed class GemmaAttention
             _rotary.Apply(ws.Key.AsSpan(off * kvWidth, len * kvWidth), len, _kvHeads);
         });
 
-        Parallel.For(0, batch.Count * _kvHeads,
-            ws.RentScratch,
-            (task, _, scratch) =>
-            {
-                AttendGroup(batch.Offsets[task / _kvHeads], batch.Lengths[task / _kvHeads], task % _kvHeads, ws, scratch);
-                return scratch;
-            },
-            ws.ReturnScratch);
+        // Few, large products issued one at a time so the GEMM back end can use every core inside each;
+        // only the element-wise softmax is spread over threads here.
+        for (int s = 0; s < batch.Count; s++)
+            for (int kvHead = 0; kvHead < _kvHeads; kvHead++)
+                AttendGroup(batch.Offsets[s], batch.Lengths[s], kvHead, ws);
 
         LinearProduct.Apply(ws.AttentionOut, _o, output, n);
     }
 
     /// <summary>All query heads that share key/value head <paramref name="kvHead"/>, for one sequence.</summary>
-    private void AttendGroup(int offset, int length, int kvHead, ForwardWorkspace ws, AttentionScratch scratch)
+    private void AttendGroup(int offset, int length, int kvHead, ForwardWorkspace ws)
     {
-        int hd = _headDim, qWidth = _heads * hd, kvWidth = _kvHeads * hd;
-        Gather(ws.Key, offset, length, kvWidth, kvHead * hd, scratch.Key);
-        Gather(ws.Value, offset, length, kvWidth, kvHead * hd, scratch.Value);
-        int group = _heads / _kvHeads;
-        for (int g = 0; g < group; g++)
+        var scratch = ws.Attention;
+        int hd = _headDim, qWidth = _heads * hd, kvWidth = _kvHeads * hd, group = _heads / _kvHeads;
+        Gather(ws.Key, offset, 0, length, kvWidth, kvHead * hd, scratch.Key);
+        Gather(ws.Value, offset, 0, length, kvWidth, kvHead * hd, scratch.Value);
+        for (int r0 = 0; r0 < length; r0 += scratch.BlockLength)
         {
-            int head = kvHead * group + g;
-            Gather(ws.Query, offset, length, qWidth, head * hd, scratch.Query);
-            for (int r0 = 0; r0 < length; r0 += AttentionScratch.BlockRows)
+            int rows = Math.Min(scratch.BlockLength, length - r0);
+            int first = SlidingWindow is { } w ? Math.Max(0, r0 - w + 1) : 0;
+            int keys = r0 + rows - first;
+            // The group's queries stacked head-major: row g·rows + i is head (kvHead·group + g), position r0 + i.
+            for (int g = 0; g < group; g++)
+                Gather(ws.Query, offset, r0, rows, qWidth, (kvHead * group + g) * hd, scratch.Query.AsSpan(g * rows * hd));
+            int stacked = group * rows;
+            var scores = scratch.Scores.AsSpan(0, stacked * keys);
+            Gemm.MultiplyTransposedB(scratch.Query.AsSpan(0, stacked * hd), scratch.Key.AsSpan(first * hd, keys * hd), scores, stacked, keys, hd);
+            const int chunk = 32;
+            Parallel.For(0, (stacked + chunk - 1) / chunk, c =>
             {
-                int rows = Math.Min(AttentionScratch.BlockRows, length - r0);
-                AttendBlock(r0, rows, scratch);
-                var o = scratch.Output;
+                for (int row = c * chunk, end = Math.Min(stacked, row + chunk); row < end; row++)
+                    Softmax(scratch.Scores.AsSpan(row * keys, keys), r0 + row % rows, first);
+            });
+            var o = scratch.Output.AsSpan(0, stacked * hd);
+            Gemm.Multiply(scores, scratch.Value.AsSpan(first * hd, keys * hd), o, stacked, hd, keys);
+            for (int g = 0; g < group; g++)
+            {
+                int column = (kvHead * group + g) * hd;
                 for (int i = 0; i < rows; i++)
-                    o.AsSpan(i * hd, hd).CopyTo(ws.AttentionOut.AsSpan((offset + r0 + i) * qWidth + head * hd, hd));
+                    o.Slice((g * rows + i) * hd, hd).CopyTo(ws.AttentionOut.AsSpan((offset + r0 + i) * qWidth + column, hd));
             }
         }
     }
 
-    /// <summary>Query rows [r0, r0+rows) of one head against the keys they may see; result in scratch.Output.</summary>
-    private void AttendBlock(int r0, int rows, AttentionScratch scratch)
+    /// <summary>
+    /// One query row at position <paramref name="pos"/> whose scores start at key <paramref name="first"/>: scale,
+    /// soft-cap, softmax over the visible keys, zero elsewhere.
+    /// </summary>
+    private void Softmax(Span<float> row, int pos, int first)
     {
-        int hd = _headDim;
-        int first = SlidingWindow is { } w ? Math.Max(0, r0 - w + 1) : 0;
-        int keys = r0 + rows - first;
-        var scores = scratch.Scores.AsSpan(0, rows * keys);
-        Gemm.MultiplyTransposedB(scratch.Query.AsSpan(r0 * hd, rows * hd), scratch.Key.AsSpan(first * hd, keys * hd), scores, rows, keys, hd);
-        for (int i = 0; i < rows; i++)
+        int lo = SlidingWindow is { } win ? Math.Max(0, pos - win + 1) : 0;
+        var live = row.Slice(lo - first, pos - lo + 1);
+        TensorPrimitives.Multiply(live, _scaling, live);
+        if (_softcap is { } cap)
         {
-            int pos = r0 + i;
-            int lo = SlidingWindow is { } win ? Math.Max(0, pos - win + 1) : 0;
-            var row = scores.Slice(i * keys, keys);
-            var live = row.Slice(lo - first, pos - lo + 1);
-            TensorPrimitives.Multiply(live, _scaling, live);
-            if (_softcap is { } cap)
-            {
-                TensorPrimitives.Divide(live, cap, live);
-                TensorPrimitives.Tanh(live, live);
-                TensorPrimitives.Multiply(live, cap, live);
-            }
-            float max = TensorPrimitives.Max(live);
-            TensorPrimitives.Subtract(live, max, live);
-            TensorPrimitives.Exp(live, live);
-            float sum = TensorPrimitives.Sum(live);
-            TensorPrimitives.Divide(live, sum, live);
-            row[..(lo - first)].Clear();
-            row[(pos - first + 1)..].Clear();
+            TensorPrimitives.Divide(live, cap, live);
+            TensorPrimitives.Tanh(live, live);
+            TensorPrimitives.Multiply(live, cap, live);
         }
-        Gemm.Multiply(scores, scratch.Value.AsSpan(first * hd, keys * hd), scratch.Output.AsSpan(0, rows * hd), rows, hd, keys);
+        float max = TensorPrimitives.Max(live);
+        TensorPrimitives.Subtract(live, max, live);
+        TensorPrimitives.Exp(live, live);
+        float sum = TensorPrimitives.Sum(live);
+        TensorPrimitives.Divide(live, sum, live);
+        row[..(lo - first)].Clear();
+        row[(pos - first + 1)..].Clear();
     }
 
-    /// <summary>Copies one head's columns of a sequence's packed rows into a contiguous [length, head_dim] matrix.</summary>
-    private void Gather(float[] packed, int offset, int length, int width, int column, float[] destination)
+    /// <summary>Copies one head's columns of rows [<paramref name="from"/>, +<paramref name="count"/>) of a sequence into a contiguous [count, head_dim] matrix.</summary>
+    private void Gather(float[] packed, int offset, int from, int count, int width, int column, Span<float> destination)
     {
         int hd = _headDim;
-        for (int t = 0; t < length; t++)
-            packed.AsSpan((offset + t) * width + column, hd).CopyTo(destination.AsSpan(t * hd, hd));
+        for (int t = 0; t < count; t++)
+            packed.AsSpan((offset + from + t) * width + column, hd).CopyTo(destination.Slice(t * hd, hd));
     }
 }
