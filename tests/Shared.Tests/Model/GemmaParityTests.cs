@@ -25,13 +25,18 @@ public sealed class GemmaParityTests
     public void F16_matches_torch() =>
         AssertParity(TinyGemma.Config() with { SlidingWindow = 3, AttnLogitSoftcapping = null }, WeightPrecision.F16);
 
-    private static void AssertParity(GemmaConfig config, WeightPrecision precision)
+    [PeerFact("python:torch")]
+    public void Sequences_longer_than_one_attention_block_match_torch() =>
+        AssertParity(TinyGemma.Config(layers: 2) with { SlidingWindow = 100, MaxPositionEmbeddings = 1024 }, WeightPrecision.BF16, [300, 9, 530]);
+
+    private static void AssertParity(GemmaConfig config, WeightPrecision precision, int[]? lengths = null)
     {
+        lengths ??= Lengths;
         var dir = TinyGemma.Write(config, precision);
         try
         {
-            var sequences = TinyGemma.Sequences(config.VocabSize, Lengths);
-            int[] layers = [0, 1, config.NumHiddenLayers - 1];
+            var sequences = TinyGemma.Sequences(config.VocabSize, lengths);
+            int[] layers = [.. new[] { 0, 1, config.NumHiddenLayers - 1 }.Distinct()];
             var reference = TorchGemmaReference.Run(dir, sequences, layers);
             if (config.AttnLogitSoftcapping is { } cap)
                 Assert.True(reference.MaxScore > 1.5 * cap, $"attention scores reach only {reference.MaxScore}: the cap {cap} would not bind");
@@ -43,7 +48,7 @@ public sealed class GemmaParityTests
                 for (int s = 0; s < sequences.Length; s++)
                 {
                     double err = TinyGemma.RelativeError(resid.Get(layer, s), reference.Resid[layer][s]);
-                    Assert.True(err <= Tolerance, $"{precision} layer {layer} sequence {s} (length {Lengths[s]}): relative error {err:E2}");
+                    Assert.True(err <= Tolerance, $"{precision} layer {layer} sequence {s} (length {lengths[s]}): relative error {err:E2}");
                 }
 
             var logits = model.Logits(sequences);
