@@ -5,6 +5,7 @@ using ProbeMonitor.Benchmarks;
 var verbs = new Dictionary<string, (string Summary, Func<string[], int> Run)>(StringComparer.OrdinalIgnoreCase)
 {
     ["gemm"] = ("GEMM back ends (managed SIMD vs OpenBLAS) on 1024³ and Gemma-2-2B MLP shapes", GemmBenchmark.Run),
+    ["tokenizer"] = ("Gemma tokenizer encode throughput vs a naive peer", TokenizerBenchmark.Run),
     ["prefill"] = ("Gemma-2 forward (d 1024, 12 layers, 8×256 tokens) vs eager PyTorch 1.13, full and truncated", PrefillBenchmark.Run),
 };
 

@@ -14,7 +14,8 @@ public static class CommandErrors
             return action();
         }
         catch (Exception e) when (e is ModelFormatException or TensorFormatException or FormatException or ArgumentException
-                                      or IOException or UnauthorizedAccessException or InvalidOperationException)
+                                      or IOException or UnauthorizedAccessException or InvalidOperationException
+                                      or InvalidDataException or NotSupportedException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;

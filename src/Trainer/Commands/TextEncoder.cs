@@ -1,6 +1,8 @@
+using ProbeMonitor.Tokenization;
+
 namespace ProbeMonitor.Trainer.Commands;
 
-/// <summary>Text to token ids for `extract`: the Gemma tokenizer, optionally through the chat template.</summary>
+/// <summary>Text to token ids for `extract`: the Gemma tokenizer (with &lt;bos&gt;), optionally as a single user turn of the chat template.</summary>
 public static class TextEncoder
 {
     /// <summary>An encoder for <paramref name="tokenizerPath"/>, or null when none was given (token_ids inputs only).</summary>
@@ -11,6 +13,9 @@ public static class TextEncoder
             if (chatTemplate) throw new ArgumentException("--chat-template needs --tokenizer.");
             return null;
         }
-        throw new InvalidOperationException("text input is not available in this build yet: the Gemma tokenizer has not landed; use token_ids inputs.");
+        var tokenizer = GemmaTokenizer.Load(tokenizerPath);
+        return chatTemplate
+            ? text => tokenizer.EncodeChat([new ChatMessage("user", text)], addGenerationPrompt: true)
+            : text => tokenizer.Encode(text, addBos: true);
     }
 }

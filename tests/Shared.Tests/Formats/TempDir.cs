@@ -14,6 +14,14 @@ internal sealed class TempDir : IDisposable
         return path;
     }
 
+    /// <summary>Rewrites a file in place: truncating to zero first makes ext4 flush on close, which is ten times slower.</summary>
+    public static void Overwrite(string path, byte[] bytes)
+    {
+        using var fs = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write);
+        fs.Write(bytes);
+        fs.SetLength(bytes.Length);
+    }
+
     public void Dispose()
     {
         try { Directory.Delete(Path, recursive: true); } catch (IOException) { }

@@ -29,7 +29,7 @@ public static class NpyReader
             bound = bound is null ? remaining : Math.Min(bound.Value, remaining);
         }
 
-        Span<byte> prefix = stackalloc byte[10];
+        Span<byte> prefix = stackalloc byte[12];
         if (ReadUpTo(stream, prefix[..8]) < 8 || !prefix[..6].SequenceEqual(Magic))
             throw new TensorFormatException(path, name, "not a .npy array: the magic string \\x93NUMPY is missing");
         int major = prefix[6], minor = prefix[7];

@@ -10,6 +10,8 @@ namespace ProbeMonitor.Formats.Safetensors;
 /// The spans returned by <see cref="GetBytes"/>, <see cref="GetSingles"/> and <see cref="GetHalfBits"/> point straight into the
 /// mapping: they are valid only until <see cref="Dispose"/>, and must not be kept past it. Files may exceed 2 GiB; a single
 /// tensor must stay below 2 GiB to be exposed as a span. Safe for concurrent reads; not for reads concurrent with Dispose.
+/// The file must not be truncated by another process while open: a mapped read past its new end faults the process.
+/// Writers replace files by rename (as <see cref="SafetensorsWriter"/> does), which leaves open mappings intact.
 /// </remarks>
 public sealed unsafe class SafetensorsFile : IDisposable
 {

@@ -200,6 +200,19 @@ public sealed class SafetensorsRoundTripTests : IDisposable
     }
 
     [Fact]
+    public void Replacing_an_open_file_leaves_its_mapping_intact()
+    {
+        var path = _dir.File("live.safetensors");
+        SafetensorsWriter.Write(path, [TensorToWrite.Singles("w", [1f, 2f], 2)]);
+        using var old = SafetensorsFile.Open(path);
+        var span = old.GetSingles("w");
+        SafetensorsWriter.Write(path, [TensorToWrite.Singles("w", [3f, 4f, 5f], 3)]);
+        Assert.Equal([1f, 2f], span.ToArray());
+        using var fresh = SafetensorsFile.Open(path);
+        Assert.Equal([3f, 4f, 5f], fresh.ReadSingles("w"));
+    }
+
+    [Fact]
     public void Files_over_4_GiB_are_read_by_absolute_offset()
     {
         // A sparse file: two 2,000,000,000-byte fillers and a small tensor whose bytes start past 4 GiB.
