@@ -14,6 +14,10 @@ internal sealed class ForwardWorkspace
     public float[] Gate { get; }
     public float[] Up { get; }
     public AttentionScratch Attention { get; }
+    /// <summary>One row per sequence: its last position, for a final layer computed for the last token only.</summary>
+    public float[] LastRows { get; }
+    /// <summary>The last-token residual rows of such a final layer.</summary>
+    public float[] LastResidual { get; }
 
     public ForwardWorkspace(GemmaConfig config, SequenceBatch batch)
     {
@@ -30,6 +34,8 @@ internal sealed class ForwardWorkspace
         Gate = new float[checked((long)n * config.IntermediateSize)];
         Up = new float[Gate.Length];
         Attention = new AttentionScratch(batch.MaxLength, config.HeadDim, config.GroupSize);
+        LastRows = new float[batch.Count * d];
+        LastResidual = new float[batch.Count * d];
     }
 }
 

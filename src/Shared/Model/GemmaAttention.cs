@@ -28,46 +28,69 @@ public sealed class GemmaAttention
         SlidingWindow = config.IsSliding(layer) ? config.SlidingWindow : null;
     }
 
-    /// <summary>output[N, d] = attention over the normalised packed rows <paramref name="x"/>[N, d].</summary>
-    internal void Forward(float[] x, float[] output, SequenceBatch batch, ForwardWorkspace ws)
+    /// <summary>
+    /// output = attention over the normalised packed rows <paramref name="x"/>[N, d]: one output row per position, or,
+    /// when <paramref name="lastTokenOnly"/>, one per sequence (its last position; keys and values still cover every position).
+    /// </summary>
+    internal void Forward(float[] x, float[] output, SequenceBatch batch, ForwardWorkspace ws, bool lastTokenOnly = false)
     {
-        int n = batch.TotalTokens;
-        LinearProduct.Apply(x, _q, ws.Query, n);
+        int n = batch.TotalTokens, d = _q.Cols;
         LinearProduct.Apply(x, _k, ws.Key, n);
         LinearProduct.Apply(x, _v, ws.Value, n);
+        int queries = n;
+        if (lastTokenOnly)
+        {
+            queries = batch.Count;
+            for (int s = 0; s < batch.Count; s++)
+                x.AsSpan((batch.Offsets[s] + batch.Lengths[s] - 1) * d, d).CopyTo(ws.LastRows.AsSpan(s * d, d));
+            LinearProduct.Apply(ws.LastRows, _q, ws.Query, queries);
+        }
+        else
+        {
+            LinearProduct.Apply(x, _q, ws.Query, n);
+        }
 
         int qWidth = _heads * _headDim, kvWidth = _kvHeads * _headDim;
         Parallel.For(0, batch.Count, s =>
         {
             int off = batch.Offsets[s], len = batch.Lengths[s];
-            _rotary.Apply(ws.Query.AsSpan(off * qWidth, len * qWidth), len, _heads);
+            if (lastTokenOnly)
+                _rotary.Apply(ws.Query.AsSpan(s * qWidth, qWidth), 1, _heads, firstPosition: len - 1);
+            else
+                _rotary.Apply(ws.Query.AsSpan(off * qWidth, len * qWidth), len, _heads);
             _rotary.Apply(ws.Key.AsSpan(off * kvWidth, len * kvWidth), len, _kvHeads);
         });
 
         // Few, large products issued one at a time so the GEMM back end can use every core inside each;
         // only the element-wise softmax is spread over threads here.
         for (int s = 0; s < batch.Count; s++)
+        {
+            int off = batch.Offsets[s], len = batch.Lengths[s];
             for (int kvHead = 0; kvHead < _kvHeads; kvHead++)
-                AttendGroup(batch.Offsets[s], batch.Lengths[s], kvHead, ws);
+                AttendGroup(off, len, kvHead, ws, lastTokenOnly ? len - 1 : 0, lastTokenOnly ? s : off);
+        }
 
-        LinearProduct.Apply(ws.AttentionOut, _o, output, n);
+        LinearProduct.Apply(ws.AttentionOut, _o, output, queries);
     }
 
-    /// <summary>All query heads that share key/value head <paramref name="kvHead"/>, for one sequence.</summary>
-    private void AttendGroup(int offset, int length, int kvHead, ForwardWorkspace ws)
+    /// <summary>
+    /// All query heads that share key/value head <paramref name="kvHead"/>, for one sequence, at query positions
+    /// [<paramref name="queryFrom"/>, length) whose packed query and output rows start at <paramref name="queryRow"/>.
+    /// </summary>
+    private void AttendGroup(int offset, int length, int kvHead, ForwardWorkspace ws, int queryFrom, int queryRow)
     {
         var scratch = ws.Attention;
         int hd = _headDim, qWidth = _heads * hd, kvWidth = _kvHeads * hd, group = _heads / _kvHeads;
         Gather(ws.Key, offset, 0, length, kvWidth, kvHead * hd, scratch.Key);
         Gather(ws.Value, offset, 0, length, kvWidth, kvHead * hd, scratch.Value);
-        for (int r0 = 0; r0 < length; r0 += scratch.BlockLength)
+        for (int r0 = queryFrom; r0 < length; r0 += scratch.BlockLength)
         {
             int rows = Math.Min(scratch.BlockLength, length - r0);
             int first = SlidingWindow is { } w ? Math.Max(0, r0 - w + 1) : 0;
             int keys = r0 + rows - first;
             // The group's queries stacked head-major: row g·rows + i is head (kvHead·group + g), position r0 + i.
             for (int g = 0; g < group; g++)
-                Gather(ws.Query, offset, r0, rows, qWidth, (kvHead * group + g) * hd, scratch.Query.AsSpan(g * rows * hd));
+                Gather(ws.Query, queryRow, r0 - queryFrom, rows, qWidth, (kvHead * group + g) * hd, scratch.Query.AsSpan(g * rows * hd));
             int stacked = group * rows;
             var scores = scratch.Scores.AsSpan(0, stacked * keys);
             Gemm.MultiplyTransposedB(scratch.Query.AsSpan(0, stacked * hd), scratch.Key.AsSpan(first * hd, keys * hd), scores, stacked, keys, hd);
@@ -83,7 +106,7 @@ public sealed class GemmaAttention
             {
                 int column = (kvHead * group + g) * hd;
                 for (int i = 0; i < rows; i++)
-                    o.Slice((g * rows + i) * hd, hd).CopyTo(ws.AttentionOut.AsSpan((offset + r0 + i) * qWidth + column, hd));
+                    o.Slice((g * rows + i) * hd, hd).CopyTo(ws.AttentionOut.AsSpan((queryRow + r0 - queryFrom + i) * qWidth + column, hd));
             }
         }
     }
@@ -112,7 +135,7 @@ public sealed class GemmaAttention
         row[(pos - first + 1)..].Clear();
     }
 
-    /// <summary>Copies one head's columns of rows [<paramref name="from"/>, +<paramref name="count"/>) of a sequence into a contiguous [count, head_dim] matrix.</summary>
+    /// <summary>Copies one head's columns of packed rows [<paramref name="offset"/> + <paramref name="from"/>, +<paramref name="count"/>) into a contiguous [count, head_dim] matrix.</summary>
     private void Gather(float[] packed, int offset, int from, int count, int width, int column, Span<float> destination)
     {
         int hd = _headDim;

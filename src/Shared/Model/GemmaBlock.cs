@@ -25,21 +25,39 @@ public sealed class GemmaBlock
         _postFeedforwardNorm = postFeedforwardNorm;
     }
 
-    /// <summary>Advances the packed residual stream in <paramref name="ws"/> through this layer.</summary>
-    internal void Forward(SequenceBatch batch, ForwardWorkspace ws)
+    /// <summary>
+    /// Advances the packed residual stream in <paramref name="ws"/> through this layer. With
+    /// <paramref name="lastTokenOnly"/> only each sequence's last row is advanced (attention still reads every
+    /// position's keys and values); the other rows are left as they were, fit only for last-token pooling.
+    /// </summary>
+    internal void Forward(SequenceBatch batch, ForwardWorkspace ws, bool lastTokenOnly = false)
     {
-        int n = batch.TotalTokens;
-        float[] resid = ws.Residual, normed = ws.Normed, projected = ws.Projected;
+        int n = batch.TotalTokens, d = _inputNorm.Dim;
+        float[] normed = ws.Normed, projected = ws.Projected;
 
-        _inputNorm.ApplyParallel(resid, normed, n);
-        Attention.Forward(normed, projected, batch, ws);
-        _postAttentionNorm.ApplyParallel(projected, projected, n);
-        AddInPlace(resid, projected, n * _inputNorm.Dim);
+        _inputNorm.ApplyParallel(ws.Residual, normed, n);
+        Attention.Forward(normed, projected, batch, ws, lastTokenOnly);
 
-        _preFeedforwardNorm.ApplyParallel(resid, normed, n);
-        Mlp.Forward(normed, projected, n, ws);
-        _postFeedforwardNorm.ApplyParallel(projected, projected, n);
-        AddInPlace(resid, projected, n * _inputNorm.Dim);
+        float[] resid = ws.Residual;
+        int rows = n;
+        if (lastTokenOnly)
+        {
+            resid = ws.LastResidual;
+            rows = batch.Count;
+            for (int s = 0; s < rows; s++)
+                ws.Residual.AsSpan((batch.Offsets[s] + batch.Lengths[s] - 1) * d, d).CopyTo(resid.AsSpan(s * d, d));
+        }
+
+        _postAttentionNorm.ApplyParallel(projected, projected, rows);
+        AddInPlace(resid, projected, rows * d);
+        _preFeedforwardNorm.ApplyParallel(resid, normed, rows);
+        Mlp.Forward(normed, projected, rows, ws);
+        _postFeedforwardNorm.ApplyParallel(projected, projected, rows);
+        AddInPlace(resid, projected, rows * d);
+
+        if (lastTokenOnly)
+            for (int s = 0; s < rows; s++)
+                resid.AsSpan(s * d, d).CopyTo(ws.Residual.AsSpan((batch.Offsets[s] + batch.Lengths[s] - 1) * d, d));
     }
 
     private static void AddInPlace(float[] target, float[] addend, int count) =>

@@ -81,7 +81,8 @@ public sealed class GemmaModel : IDisposable
         int last = wanted[^1];
         for (int layer = 0; layer <= last; layer++)
         {
-            _blocks[layer].Forward(batch, ws);
+            // Last-token pooling needs only the final layer's last rows; no later layer reads the others.
+            _blocks[layer].Forward(batch, ws, lastTokenOnly: pooling == Pooling.Last && layer == last);
             Interlocked.Increment(ref _blocksRun);
             result.OnResidPost(layer, ws.Residual, batch);
         }

@@ -32,16 +32,17 @@ public sealed class RotaryEmbedding
     /// <summary>The inverse frequencies, one per rotated pair.</summary>
     public ReadOnlySpan<float> InverseFrequencies => _invFreq;
 
-    /// <summary>Rotates every head of the rows of <paramref name="x"/> ([rows, heads·head_dim]); row r sits at position r.</summary>
-    public void Apply(Span<float> x, int rows, int heads)
+    /// <summary>Rotates every head of the rows of <paramref name="x"/> ([rows, heads·head_dim]); row r sits at position <paramref name="firstPosition"/> + r.</summary>
+    public void Apply(Span<float> x, int rows, int heads, int firstPosition = 0)
     {
-        EnsurePositions(rows);
+        if (firstPosition < 0) throw new ArgumentOutOfRangeException(nameof(firstPosition));
+        EnsurePositions(firstPosition + rows);
         int half = HeadDim / 2, width = heads * HeadDim;
         ReadOnlySpan<float> cosTable = _cos, sinTable = _sin;
         for (int t = 0; t < rows; t++)
         {
-            var cos = cosTable.Slice(t * half, half);
-            var sin = sinTable.Slice(t * half, half);
+            var cos = cosTable.Slice((firstPosition + t) * half, half);
+            var sin = sinTable.Slice((firstPosition + t) * half, half);
             var row = x.Slice(t * width, width);
             for (int h = 0; h < heads; h++)
             {

@@ -51,6 +51,18 @@ public sealed class GemmaParityTests
                     Assert.True(err <= Tolerance, $"{precision} layer {layer} sequence {s} (length {lengths[s]}): relative error {err:E2}");
                 }
 
+            // Last-token pooling computes the final requested layer for the last rows only.
+            foreach (var layer in layers)
+            {
+                var last = model.ResidualStream(sequences, [layer], Pooling.Last);
+                for (int s = 0; s < sequences.Length; s++)
+                {
+                    var expected = reference.Resid[layer][s].AsSpan((lengths[s] - 1) * config.HiddenSize, config.HiddenSize);
+                    double err = TinyGemma.RelativeError(last.Get(layer, s), expected);
+                    Assert.True(err <= Tolerance, $"{precision} last-token layer {layer} sequence {s}: relative error {err:E2}");
+                }
+            }
+
             var logits = model.Logits(sequences);
             for (int s = 0; s < sequences.Length; s++)
             {

@@ -70,7 +70,7 @@ public sealed class GemmaTruncationTests
                 for (int i = 0; i < d; i++)
                 {
                     var column = Enumerable.Range(0, t).Select(r => rows[r * d + i]).ToArray();
-                    Assert.Equal(column[^1], last[i]);
+                    Assert.Equal(column[^1], last[i], 1e-5); // the last-token-only final layer multiplies fewer rows
                     Assert.Equal(column.Max(), max[i]);
                     Assert.Equal(column.Average(v => (double)v), mean[i], 1e-5);
                 }
