@@ -1,6 +1,6 @@
 namespace ProbeMonitor.Benchmarks;
 
-/// <summary>The PyTorch side of `prefill`: an eager, batched Gemma-2 forward in the style of HF's eager attention, timed in-process.</summary>
+/// <summary>The PyTorch side of `prefill`: an eager, batched Gemma-2 forward in the style of HF's eager attention, served over stdin/stdout.</summary>
 internal static class PrefillTorchScript
 {
     public const string Source = """
@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 
 torch.set_num_threads(2)
-req = json.load(sys.stdin)
+req = json.loads(sys.stdin.readline())
 cfg = json.load(open(req["dir"] + "/config.json"))
 with open(req["dir"] + "/model.safetensors", "rb") as f:
     data = f.read()
@@ -69,24 +69,19 @@ def forward(upto):
         x = x + norm(F.linear(g, W[p + "mlp.down_proj.weight"]), W[p + "post_feedforward_layernorm.weight"])
     return x[:, -1, :]
 
-def timed(upto):
-    for _ in range(req["warmup"]):
-        forward(upto)
-    times = []
-    for _ in range(req["runs"]):
-        t0 = time.perf_counter()
-        forward(upto)
-        times.append((time.perf_counter() - t0) * 1000)
-    times.sort()
-    m = len(times) // 2
-    return times[m] if len(times) % 2 else (times[m - 1] + times[m]) / 2
-
+# A server, so the C# side can interleave torch and engine runs and both see the same machine load.
+print(json.dumps({"ready": True, "info": "torch %s, %d threads, OPENBLAS_CORETYPE=%s" % (
+    torch.__version__, torch.get_num_threads(), __import__("os").environ.get("OPENBLAS_CORETYPE", "(unset)"))}), flush=True)
 with torch.no_grad():
-    last = forward(req["last"])[0].tolist()
-    full = timed(req["last"])
-    trunc = timed(req["truncate_at"])
-import os
-info = "torch %s, %d threads, OPENBLAS_CORETYPE=%s" % (torch.__version__, torch.get_num_threads(), os.environ.get("OPENBLAS_CORETYPE", "(unset)"))
-json.dump({"full_ms": full, "trunc_ms": trunc, "last_resid": last, "info": info}, sys.stdout)
+    for line in sys.stdin:
+        cmd = json.loads(line)
+        if cmd["op"] == "quit":
+            break
+        wall, cpu = time.perf_counter(), time.process_time()
+        out = forward(cmd["upto"])
+        reply = {"ms": (time.perf_counter() - wall) * 1000, "cpu_ms": (time.process_time() - cpu) * 1000}
+        if cmd.get("return_first"):
+            reply["first"] = out[0].tolist()
+        print(json.dumps(reply), flush=True)
 """;
 }

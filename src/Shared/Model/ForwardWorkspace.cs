@@ -31,7 +31,7 @@ internal sealed class ForwardWorkspace
         AttentionOut = new float[n * qWidth];
         Key = new float[checked(n * kvWidth)];
         Value = new float[n * kvWidth];
-        Gate = new float[checked((long)n * config.IntermediateSize)];
+        Gate = new float[checked((long)Math.Min(n, GemmaMlp.ChunkRows) * config.IntermediateSize)];
         Up = new float[Gate.Length];
         Attention = new AttentionScratch(batch.MaxLength, config.HeadDim, config.GroupSize);
         LastRows = new float[batch.Count * d];

@@ -13,21 +13,28 @@ public sealed class GemmaMlp
         _gate = gate; _up = up; _down = down;
     }
 
+    /// <summary>Rows per pass: bounds the two [rows, intermediate] buffers (≈ 60 MB each at Gemma-2-9B width) while keeping GEMMs large.</summary>
+    internal const int ChunkRows = 1024;
+
     /// <summary>output[N, d] = MLP of the normalised packed rows <paramref name="x"/>[N, d].</summary>
     internal void Forward(float[] x, float[] output, int rows, ForwardWorkspace ws)
     {
-        LinearProduct.Apply(x, _gate, ws.Gate, rows);
-        LinearProduct.Apply(x, _up, ws.Up, rows);
-        int width = _gate.Rows;
-        const int chunkRows = 16;
-        Parallel.For(0, (rows + chunkRows - 1) / chunkRows, c =>
+        int d = _gate.Cols, width = _gate.Rows;
+        for (int r0 = 0; r0 < rows; r0 += ChunkRows)
         {
-            int r0 = c * chunkRows, n = Math.Min(chunkRows, rows - r0);
-            var gate = ws.Gate.AsSpan(r0 * width, n * width);
-            GeluTanh(gate);
-            TensorPrimitives.Multiply(gate, ws.Up.AsSpan(r0 * width, n * width), gate);
-        });
-        LinearProduct.Apply(ws.Gate, _down, output, rows);
+            int n = Math.Min(ChunkRows, rows - r0);
+            LinearProduct.Apply(x.AsSpan(r0 * d, n * d), _gate, ws.Gate, n);
+            LinearProduct.Apply(x.AsSpan(r0 * d, n * d), _up, ws.Up, n);
+            const int rowsPerTask = 16;
+            Parallel.For(0, (n + rowsPerTask - 1) / rowsPerTask, c =>
+            {
+                int first = c * rowsPerTask, count = Math.Min(rowsPerTask, n - first);
+                var gate = ws.Gate.AsSpan(first * width, count * width);
+                GeluTanh(gate);
+                TensorPrimitives.Multiply(gate, ws.Up.AsSpan(first * width, count * width), gate);
+            });
+            LinearProduct.Apply(ws.Gate.AsSpan(0, n * width), _down, output.AsSpan(r0 * d, n * d), n);
+        }
     }
 
     /// <summary>In place: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), PyTorch's <c>gelu(approximate="tanh")</c>.</summary>
