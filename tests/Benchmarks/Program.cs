@@ -5,7 +5,10 @@ using ProbeMonitor.Benchmarks;
 var verbs = new Dictionary<string, (string Summary, Func<string[], int> Run)>(StringComparer.OrdinalIgnoreCase)
 {
     ["gemm"] = ("GEMM back ends (managed SIMD vs OpenBLAS) on 1024³ and Gemma-2-2B MLP shapes", GemmBenchmark.Run),
-    ["tokenizer"] = ("Gemma tokenizer encode throughput vs a naive peer", TokenizerBenchmark.Run),
+    ["tokenizer"] = ("Gemma tokenizer load time and encode MB/s vs a naive reference", TokenizerBenchmark.Run),
+    ["metrics"] = ("ns per metric measurement: lock-free collector vs lock-based baselines", MetricsBenchmark.Run),
+    ["grpc"] = ("gRPC unary latency, calls/s and bidi messages/s: Kestrel layer vs Python grpcio server", GrpcBenchmark.Run),
+    ["logreg"] = ("C-grid logistic regression (2000×3584, logspace(5,−5,10), lbfgs) vs scikit-learn 1.2", LogRegBenchmark.Run),
     ["prefill"] = ("Gemma-2 forward (d 1024, 12 layers, 8×256 tokens) vs eager PyTorch 1.13, full and truncated", PrefillBenchmark.Run),
 };
 

@@ -6,9 +6,9 @@ namespace ProbeMonitor.Kernels;
 
 /// <summary>Packed, cache-blocked, register-blocked SIMD GEMM in C#: the back end when OpenBLAS is absent.</summary>
 /// <remarks>
-/// A·B uses an outer-product (broadcast) micro-kernel over packed panels; A·Bᵀ uses an inner-product micro-kernel,
-/// since B rows are already contiguous along k and transposing them while packing would cost as much as the arithmetic
-/// for the few-row products of a transformer. 16-bit B is widened while packing. Large products run in parallel over
+/// A·B uses an outer-product (broadcast) micro-kernel over packed panels. A·Bᵀ with many rows does too, transposing B
+/// while packing; with few rows (a transformer's tokens) it uses an inner-product micro-kernel instead, since B rows are
+/// already contiguous along k and the transpose would cost as much as the arithmetic. 16-bit B is widened while packing. Large products run in parallel over
 /// row × column blocks of C; small ones stay on the calling thread.
 /// </remarks>
 public sealed unsafe class ManagedGemm : IGemmBackend
@@ -57,7 +57,7 @@ public sealed unsafe class ManagedGemm : IGemmBackend
         fixed (float* pa = a)
         fixed (float* pb = b)
         fixed (float* pc = c)
-            RunDot(new GemmProblem(pa, new MatrixSource(pb), pc, m, n, k, accumulate));
+            RunTransposed(new GemmProblem(pa, new MatrixSource(pb), pc, m, n, k, accumulate, transposedB: true));
     }
 
     /// <inheritdoc/>
@@ -68,7 +68,7 @@ public sealed unsafe class ManagedGemm : IGemmBackend
         fixed (float* pa = a)
         fixed (float* pb = b)
         fixed (float* pc = c)
-            RunBroadcast(new GemmProblem(pa, new MatrixSource(pb), pc, m, n, k, accumulate));
+            RunBroadcast(new GemmProblem(pa, new MatrixSource(pb), pc, m, n, k, accumulate, transposedB: false));
     }
 
     /// <inheritdoc/>
@@ -79,7 +79,7 @@ public sealed unsafe class ManagedGemm : IGemmBackend
         fixed (float* pa = a)
         fixed (ushort* pb = bBits)
         fixed (float* pc = c)
-            RunDot(new GemmProblem(pa, new MatrixSource(pb, kind), pc, m, n, k, accumulate));
+            RunTransposed(new GemmProblem(pa, new MatrixSource(pb, kind), pc, m, n, k, accumulate, transposedB: true));
     }
 
     /// <inheritdoc/>
@@ -90,7 +90,19 @@ public sealed unsafe class ManagedGemm : IGemmBackend
         fixed (float* pa = a)
         fixed (ushort* pb = bBits)
         fixed (float* pc = c)
-            RunBroadcast(new GemmProblem(pa, new MatrixSource(pb, kind), pc, m, n, k, accumulate));
+            RunBroadcast(new GemmProblem(pa, new MatrixSource(pb, kind), pc, m, n, k, accumulate, transposedB: false));
+    }
+
+    /// <summary>
+    /// A·Bᵀ with at least this many rows goes through the broadcast kernel, B transposed while packing: the transpose is
+    /// paid once per B element and amortised over the rows, while the dot kernel must stream A from L2 at 64/NR bytes per FMA.
+    /// </summary>
+    internal const int DotRowLimit = 64;
+
+    private void RunTransposed(GemmProblem problem)
+    {
+        if (problem.M >= DotRowLimit) RunBroadcast(problem);
+        else RunDot(problem);
     }
 
     private void RunDot(GemmProblem problem)

@@ -165,6 +165,10 @@ public sealed unsafe class OpenBlasGemm : IGemmBackend
     }
 
     /// <summary>Sets OPENBLAS_CORETYPE in the native environment (which OpenBLAS reads at load) unless it is already set.</summary>
+    /// <remarks>
+    /// Runs once, when <see cref="Gemm"/> is first used. .NET's Environment keeps its own copy, so only libc's setenv reaches
+    /// OpenBLAS; child processes started through .NET do not inherit the value.
+    /// </remarks>
     private static void PinCoreType()
     {
         string? coreType = Avx512F.IsSupported && Avx512BW.IsSupported && Avx512DQ.IsSupported && Avx512F.VL.IsSupported ? "SkylakeX"

@@ -43,6 +43,21 @@ public sealed class ExtractTextInputTests
                 Extract("hello-text", "{\"text\": \"Hello world. The capital of France is Paris.\"}", "--tokenizer", tokenizer));
             Assert.Equal(Extract("chat-ids", $"{{\"token_ids\": [{string.Join(",", ChatIds)}]}}"),
                 Extract("chat-text", "{\"text\": \"Is this answerable?\"}", "--tokenizer", tokenizer, "--chat-template"));
+
+            // A sae-probes CSV: quoted prompts, the explicit positive label becomes 1.
+            string csv = Path.Combine(dir, "probe.csv"), csvOut = Path.Combine(dir, "probe.safetensors");
+            File.WriteAllText(csv, "prompt,prompt_len,target\n\"Hello world. The capital of France is Paris.\",11,yes\n\"Is this, answerable?\",6,no\n");
+            var (csvCode, csvErr) = CliRunner.Run("extract", "--model", model, "--input", csv, "--layers", "0", "--pooling", "none",
+                "--tokenizer", tokenizer, "--positive-label", "yes", "--out", csvOut);
+            Assert.True(csvCode == 0, csvErr);
+            using var probe = SafetensorsFile.Open(csvOut);
+            Assert.Equal([1L, 0L], probe.ReadInt64("labels"));
+            Assert.Equal(HelloIds.Length, probe.ReadInt64("lengths")[0]);
+            var rows = probe.ReadSingles("blocks.0.hook_resid_post");
+            var hello = Extract("hello-again", $"{{\"token_ids\": [{string.Join(",", HelloIds)}]}}");
+            // Same rows as alone, up to GEMM rounding for a different batch size.
+            double scale = hello.Max(Math.Abs);
+            for (int i = 0; i < hello.Length; i++) Assert.True(Math.Abs(hello[i] - rows[i]) <= 1e-5 * scale, $"element {i}: {rows[i]} vs {hello[i]}");
         }
         finally
         {

@@ -1,6 +1,6 @@
 namespace ProbeMonitor.Kernels.Managed;
 
-/// <summary>The cache-blocked loop nest around an <see cref="IBroadcastKernel"/>, for C = A·B with B stored [k,n].</summary>
+/// <summary>The cache-blocked loop nest around an <see cref="IBroadcastKernel"/>, for C = A·B (or A·Bᵀ, transposed while packing).</summary>
 /// <remarks>
 /// Goto/BLIS order per task: column block (nc, B block in L2), k block (kc, panels in L1), row block (mc, A block in L2),
 /// then micro-tiles. Partial tiles at the edges run on a scratch tile so the kernel itself never branches on shape.
@@ -43,7 +43,8 @@ internal static unsafe class BroadcastDriver
             {
                 int kc = Math.Min(KC, p.K - pc);
                 bool add = pc > 0 || p.Accumulate;
-                Packing.BroadcastB(p.B, p.N, pc, kc, jc, nc, nr, bp);
+                if (p.TransposedB) Packing.BroadcastBTransposed(p.B, p.K, pc, kc, jc, nc, nr, bp);
+                else Packing.BroadcastB(p.B, p.N, pc, kc, jc, nc, nr, bp);
                 for (int ic = row0; ic < row1; ic += MC)
                 {
                     int mc = Math.Min(MC, row1 - ic);

@@ -15,8 +15,7 @@ internal static unsafe class DotDriver
 
     public static void Run<TKernel>(GemmProblem problem) where TKernel : IDotKernel
     {
-        var (kc, _) = KBlock<TKernel>(problem.K);
-        int mc = RowBlock<TKernel>(kc);
+        int mc = RowBlock<TKernel>(KBlock<TKernel>(problem.K));
         var grid = TaskGrid.Plan(problem.M, problem.N, problem.K, TKernel.MR, TKernel.NR, mc);
         if (grid.Count == 1)
         {
@@ -30,13 +29,9 @@ internal static unsafe class DotDriver
         });
     }
 
-    /// <summary>Splits k into equal blocks of at most <see cref="MaxKC"/>; returns the block and its padded length.</summary>
-    private static (int Kc, int Kcp) KBlock<TKernel>(int k) where TKernel : IDotKernel
-    {
-        int blocks = TaskGrid.CeilDiv(k, MaxKC);
-        int kc = TaskGrid.RoundUp(TaskGrid.CeilDiv(k, blocks), TKernel.KStep);
-        return (kc, kc);
-    }
+    /// <summary>Splits k into near-equal blocks of at most about <see cref="MaxKC"/>, each a multiple of KStep but the last.</summary>
+    private static int KBlock<TKernel>(int k) where TKernel : IDotKernel =>
+        TaskGrid.RoundUp(TaskGrid.CeilDiv(k, TaskGrid.CeilDiv(k, MaxKC)), TKernel.KStep);
 
     private static int RowBlock<TKernel>(int kcp) where TKernel : IDotKernel =>
         Math.Max(TKernel.MR, ABlockFloats / kcp / TKernel.MR * TKernel.MR);
@@ -44,7 +39,7 @@ internal static unsafe class DotDriver
     private static void RunTask<TKernel>(GemmProblem p, int row0, int row1, int column0, int column1) where TKernel : IDotKernel
     {
         int mr = TKernel.MR, nr = TKernel.NR;
-        var (kcBlock, kcpMax) = KBlock<TKernel>(p.K);
+        int kcBlock = KBlock<TKernel>(p.K), kcpMax = kcBlock;
         int mcMax = Math.Min(RowBlock<TKernel>(kcpMax), TaskGrid.RoundUp(row1 - row0, mr));
         float* tile = stackalloc float[mr * nr];
         using var buffers = new PanelBuffers(mcMax * kcpMax, nr * kcpMax);

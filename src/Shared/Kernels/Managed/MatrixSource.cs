@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace ProbeMonitor.Kernels.Managed;
 
@@ -26,5 +27,23 @@ internal readonly unsafe struct MatrixSource
     {
         if (floats != null) HalfWidening.Copy(floats + offset, destination, count);
         else HalfWidening.Widen(halves + offset, destination, count, kind);
+    }
+
+    /// <summary>Eight consecutive elements starting at <paramref name="offset"/>, as floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector256<float> Load8(nint offset)
+    {
+        if (floats != null) return Vector256.Load(floats + offset);
+        var bits = Vector256.WidenLower(Vector128.Load(halves + offset).ToVector256Unsafe());
+        return kind == HalfKind.BFloat16 ? HalfWidening.BFloat16(bits) : HalfWidening.Half(bits);
+    }
+
+    /// <summary>The element at <paramref name="offset"/>, as a float.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float ReadOne(nint offset)
+    {
+        if (floats != null) return floats[offset];
+        ushort bits = halves[offset];
+        return kind == HalfKind.BFloat16 ? BitConverter.Int32BitsToSingle(bits << 16) : (float)BitConverter.UInt16BitsToHalf(bits);
     }
 }

@@ -38,34 +38,52 @@ internal static unsafe class Packing
         for (; p <= kc - 8; p += 8)
         {
             float* s = a + p;
-            var t0 = Avx.UnpackLow(Vector256.Load(s), Vector256.Load(s + lda));
-            var t1 = Avx.UnpackHigh(Vector256.Load(s), Vector256.Load(s + lda));
-            var t2 = Avx.UnpackLow(Vector256.Load(s + 2 * lda), Vector256.Load(s + 3 * lda));
-            var t3 = Avx.UnpackHigh(Vector256.Load(s + 2 * lda), Vector256.Load(s + 3 * lda));
-            var t4 = Avx.UnpackLow(Vector256.Load(s + 4 * lda), Vector256.Load(s + 5 * lda));
-            var t5 = Avx.UnpackHigh(Vector256.Load(s + 4 * lda), Vector256.Load(s + 5 * lda));
-            var t6 = Avx.UnpackLow(Vector256.Load(s + 6 * lda), Vector256.Load(s + 7 * lda));
-            var t7 = Avx.UnpackHigh(Vector256.Load(s + 6 * lda), Vector256.Load(s + 7 * lda));
-            // u_j holds, per 128-bit lane, column j (low lane) and j+4 (high lane) of four rows.
-            var u0 = Avx.Shuffle(t0, t2, 0x44);
-            var u1 = Avx.Shuffle(t0, t2, 0xEE);
-            var u2 = Avx.Shuffle(t1, t3, 0x44);
-            var u3 = Avx.Shuffle(t1, t3, 0xEE);
-            var u4 = Avx.Shuffle(t4, t6, 0x44);
-            var u5 = Avx.Shuffle(t4, t6, 0xEE);
-            var u6 = Avx.Shuffle(t5, t7, 0x44);
-            var u7 = Avx.Shuffle(t5, t7, 0xEE);
-            float* d = panel + (nint)p * 8;
-            Avx.Permute2x128(u0, u4, 0x20).Store(d);
-            Avx.Permute2x128(u1, u5, 0x20).Store(d + 8);
-            Avx.Permute2x128(u2, u6, 0x20).Store(d + 16);
-            Avx.Permute2x128(u3, u7, 0x20).Store(d + 24);
-            Avx.Permute2x128(u0, u4, 0x31).Store(d + 32);
-            Avx.Permute2x128(u1, u5, 0x31).Store(d + 40);
-            Avx.Permute2x128(u2, u6, 0x31).Store(d + 48);
-            Avx.Permute2x128(u3, u7, 0x31).Store(d + 56);
+            Transpose8x8.Store(
+                Vector256.Load(s), Vector256.Load(s + lda), Vector256.Load(s + 2 * lda), Vector256.Load(s + 3 * lda),
+                Vector256.Load(s + 4 * lda), Vector256.Load(s + 5 * lda), Vector256.Load(s + 6 * lda), Vector256.Load(s + 7 * lda),
+                panel + (nint)p * 8, 8);
         }
         return p;
+    }
+
+    /// <summary>
+    /// B[jc..jc+nc, pc..pc+kc] of a B stored [n,k] (row stride <paramref name="ldb"/>) into the same NR-column panels as
+    /// <see cref="BroadcastB"/>, transposing 8×8 blocks in registers (and widening 16-bit B on the way in).
+    /// </summary>
+    public static void BroadcastBTransposed(MatrixSource b, int ldb, int pc, int kc, int jc, int nc, int nr, float* destination)
+    {
+        nint ld = ldb;
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            float* panel = destination + (nint)jr * kc;
+            int columns = Math.Min(nr, nc - jr);
+            int c = 0;
+            if (Avx.IsSupported)
+            {
+                for (; c <= columns - 8; c += 8)
+                {
+                    nint row = (jc + jr + c) * ld + pc;
+                    int p = 0;
+                    for (; p <= kc - 8; p += 8)
+                    {
+                        nint s = row + p;
+                        Transpose8x8.Store(
+                            b.Load8(s), b.Load8(s + ld), b.Load8(s + 2 * ld), b.Load8(s + 3 * ld),
+                            b.Load8(s + 4 * ld), b.Load8(s + 5 * ld), b.Load8(s + 6 * ld), b.Load8(s + 7 * ld),
+                            panel + (nint)p * nr + c, nr);
+                    }
+                    for (; p < kc; p++)
+                        for (int i = 0; i < 8; i++) panel[(nint)p * nr + c + i] = b.ReadOne(row + i * ld + p);
+                }
+            }
+            for (; c < columns; c++)
+            {
+                nint row = (jc + jr + c) * ld + pc;
+                for (int p = 0; p < kc; p++) panel[(nint)p * nr + c] = b.ReadOne(row + p);
+            }
+            for (; c < nr; c++)
+                for (int p = 0; p < kc; p++) panel[(nint)p * nr + c] = 0f;
+        }
     }
 
     /// <summary>B[pc..pc+kc, jc..jc+nc] (row stride <paramref name="ldb"/>) into NR-column panels holding, per k, NR values.</summary>

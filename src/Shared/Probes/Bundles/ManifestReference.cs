@@ -22,5 +22,5 @@ public sealed record ScoreHistogram(double[] Edges, long[] Counts);
 /// <param name="ComponentsTensor">The tensor [r, d_model] of orthonormal principal directions.</param>
 /// <param name="Eigenvalues">The r variances along them, descending.</param>
 /// <param name="ResidualVariance">The mean variance left in the other directions.</param>
-/// <param name="MahalanobisP99">The 99th percentile of the reference examples' Mahalanobis distance under this model.</param>
-public sealed record LowRankCovariance(string ComponentsTensor, double[] Eigenvalues, double ResidualVariance, double MahalanobisP99);
+/// <param name="MahalanobisSquaredP99">The 99th percentile of the reference examples' SQUARED Mahalanobis distance d² under this model (what <c>LowRankGaussian.TrainingQuantile99</c> holds).</param>
+public sealed record LowRankCovariance(string ComponentsTensor, double[] Eigenvalues, double ResidualVariance, double MahalanobisSquaredP99);

@@ -123,8 +123,8 @@ internal static class ManifestValidator
                     fail("reference.covariance.eigenvalues", $"[{i}] is {c.Eigenvalues[i]}; variances must be finite and non-negative");
             if (!(c.ResidualVariance >= 0) || !double.IsFinite(c.ResidualVariance))
                 fail("reference.covariance.residual_variance", $"is {c.ResidualVariance}; it must be finite and non-negative");
-            if (!(c.MahalanobisP99 >= 0) || !double.IsFinite(c.MahalanobisP99))
-                fail("reference.covariance.mahalanobis_p99", $"is {c.MahalanobisP99}; it must be finite and non-negative");
+            if (!(c.MahalanobisSquaredP99 >= 0) || !double.IsFinite(c.MahalanobisSquaredP99))
+                fail("reference.covariance.mahalanobis_squared_p99", $"is {c.MahalanobisSquaredP99}; it must be finite and non-negative");
         }
 
         if (m.Kind == ProbeKind.Sae)

@@ -160,7 +160,7 @@ public sealed class ProbeBundle
         {
             long rank = c.Eigenvalues.Length;
             var components = tensors.Floats(c.ComponentsTensor, $"reference.covariance.eigenvalues (r = {rank}) and model.d_model = {d}", rank, d);
-            covariance = new LowRankCovarianceStatistics(components, (int)rank, (int)d, c.Eigenvalues, c.ResidualVariance, c.MahalanobisP99);
+            covariance = new LowRankCovarianceStatistics(components, (int)rank, (int)d, c.Eigenvalues, c.ResidualVariance, c.MahalanobisSquaredP99);
         }
         return new ReferenceStatistics(r.ScoreHistogram, r.PositiveRate, mean, covariance, r.LatentFiringRates, r.NReference);
     }

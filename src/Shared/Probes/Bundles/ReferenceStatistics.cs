@@ -16,7 +16,7 @@ public sealed record ReferenceStatistics(
     long NReference);
 
 /// <summary>Covariance ≈ Vᵀ·diag(Eigenvalues)·V + ResidualVariance·I with V = Components [Rank, Dim] row-major.</summary>
-public sealed record LowRankCovarianceStatistics(float[] Components, int Rank, int Dim, double[] Eigenvalues, double ResidualVariance, double MahalanobisP99);
+public sealed record LowRankCovarianceStatistics(float[] Components, int Rank, int Dim, double[] Eigenvalues, double ResidualVariance, double MahalanobisSquaredP99);
 
 /// <summary>The tensors of a bundle's reference that live in weights.safetensors rather than manifest.json.</summary>
 /// <param name="ActivationMean">Mean reference activation [d_model].</param>

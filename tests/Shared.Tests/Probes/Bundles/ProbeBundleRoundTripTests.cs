@@ -86,7 +86,7 @@ public sealed class ProbeBundleRoundTripTests : IDisposable
                      "schema_version", "probe_id", "hook_name", "d_model", "apply_b_dec_to_input", "latent_ids", "ece_before", "ece_after",
                      "operating_point", "target_fpr", "training_data", "val_auc", "test_f1", "ood_table", "auc_ci_low", "auc_ci_high",
                      "random_baseline_margin", "score_histogram", "positive_rate", "activation_mean_tensor", "components_tensor",
-                     "residual_variance", "mahalanobis_p99", "latent_firing_rates", "n_reference", "created_utc", "trainer_version",
+                     "residual_variance", "mahalanobis_squared_p99", "latent_firing_rates", "n_reference", "created_utc", "trainer_version",
                      "git_commit", "sha256",
                  })
             Assert.Contains($"\"{key}\":", json);

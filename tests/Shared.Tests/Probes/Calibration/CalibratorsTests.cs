@@ -42,8 +42,9 @@ public sealed class CalibratorsTests
     public void Expected_calibration_error_matches_a_hand_computation()
     {
         // Bins of width 0.5: {0.1, 0.2, 0.4} with 1 positive → |0.7 − 1| = 0.3; {0.6, 1.0} with 2 positives → |1.6 − 2| = 0.4.
-        double ece = CalibrationError.Expected([0.1, 0.2, 0.4, 0.6, 1.0], [false, true, false, true, true], bins: 2);
+        // Calibration quality of a binary probe is judged on p itself (positive-class mode), the ECE the bundles record.
+        double ece = global::ProbeMonitor.Statistics.Calibration.ExpectedCalibrationError([0.1, 0.2, 0.4, 0.6, 1.0], [0, 1, 0, 1, 1], bins: 2, global::ProbeMonitor.Statistics.CalibrationMode.PositiveClass);
         Assert.Equal((0.3 + 0.4) / 5, ece, 15);
-        Assert.Equal(0.0, CalibrationError.Expected([0.0, 1.0], [false, true]), 15);
+        Assert.Equal(0.0, global::ProbeMonitor.Statistics.Calibration.ExpectedCalibrationError([0.0, 1.0], [0, 1], mode: global::ProbeMonitor.Statistics.CalibrationMode.PositiveClass), 15);
     }
 }

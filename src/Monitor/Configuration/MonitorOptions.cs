@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Text;
+using ProbeMonitor.Monitor.Batching;
+
+namespace ProbeMonitor.Monitor.Configuration;
+
+/// <summary>The sidecar's settings, read from configuration keys <c>model</c>, <c>probes</c>, <c>max-batch</c>, <c>max-wait-ms</c>,
+/// <c>queue-capacity</c>, <c>cache-size-mb</c> and <c>api-key</c> (so <c>--max-batch 16</c> on the command line).</summary>
+public sealed record MonitorOptions
+{
+    /// <summary>Configuration key of <see cref="ModelDir"/>.</summary>
+    public const string ModelKey = "model";
+
+    /// <summary>Configuration key of <see cref="ProbesDir"/>.</summary>
+    public const string ProbesKey = "probes";
+
+    /// <summary>Configuration key of <see cref="MaxBatch"/>.</summary>
+    public const string MaxBatchKey = "max-batch";
+
+    /// <summary>Configuration key of <see cref="MaxWaitMs"/>.</summary>
+    public const string MaxWaitMsKey = "max-wait-ms";
+
+    /// <summary>Configuration key of <see cref="QueueCapacity"/>.</summary>
+    public const string QueueCapacityKey = "queue-capacity";
+
+    /// <summary>Configuration key of the cache size in MiB (<see cref="CacheSizeBytes"/>).</summary>
+    public const string CacheSizeMbKey = "cache-size-mb";
+
+    /// <summary>Configuration key of <see cref="ApiKey"/>.</summary>
+    public const string ApiKeyKey = "api-key";
+
+    /// <summary>The model checkpoint directory; null when the sidecar only scores activations sent to it.</summary>
+    public string? ModelDir { get; init; }
+
+    /// <summary>The probe bundle directory.</summary>
+    public string? ProbesDir { get; init; }
+
+    /// <summary>The most requests in one batch.</summary>
+    public int MaxBatch { get; init; } = 32;
+
+    /// <summary>How long a batch waits for more requests after its first, in milliseconds.</summary>
+    public int MaxWaitMs { get; init; } = 5;
+
+    /// <summary>How many requests may wait before new ones are refused.</summary>
+    public int QueueCapacity { get; init; } = 256;
+
+    /// <summary>The activation cache's limit in bytes (0 disables the cache).</summary>
+    public long CacheSizeBytes { get; init; } = 256L << 20;
+
+    /// <summary>The key clients must present, or null for none. Never printed.</summary>
+    public string? ApiKey { get; init; }
+
+    /// <summary>Reads the options from configuration, keeping defaults for keys not set.</summary>
+    /// <exception cref="FormatException">A numeric key is not a number in its allowed range; the message names the key.</exception>
+    public static MonitorOptions FromConfiguration(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var defaults = new MonitorOptions();
+        return new MonitorOptions
+        {
+            ModelDir = NonEmpty(configuration[ModelKey]),
+            ProbesDir = NonEmpty(configuration[ProbesKey]),
+            MaxBatch = Integer(configuration, MaxBatchKey, defaults.MaxBatch, 1, 65_536),
+            MaxWaitMs = Integer(configuration, MaxWaitMsKey, defaults.MaxWaitMs, 0, 60_000),
+            QueueCapacity = Integer(configuration, QueueCapacityKey, defaults.QueueCapacity, 1, 1_000_000),
+            CacheSizeBytes = (long)Integer(configuration, CacheSizeMbKey, (int)(defaults.CacheSizeBytes >> 20), 0, 1 << 20) << 20,
+            ApiKey = NonEmpty(configuration[ApiKeyKey]),
+        };
+    }
+
+    /// <summary>The batcher limits these options imply; the token budget depends on the model and is the caller's.</summary>
+    public DynamicBatcherOptions ToBatcherOptions(long maxBatchTokens) => new()
+    {
+        MaxBatchSize = MaxBatch,
+        MaxBatchTokens = maxBatchTokens,
+        MaxWait = TimeSpan.FromMilliseconds(MaxWaitMs),
+        QueueCapacity = QueueCapacity,
+    };
+
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append(CultureInfo.InvariantCulture,
+            $"ModelDir = {ModelDir}, ProbesDir = {ProbesDir}, MaxBatch = {MaxBatch}, MaxWaitMs = {MaxWaitMs}, QueueCapacity = {QueueCapacity}, ")
+            .Append(CultureInfo.InvariantCulture, $"CacheSizeBytes = {CacheSizeBytes}, ApiKey = {(ApiKey is null ? "(none)" : "(set)")}");
+        return true;
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static int Integer(IConfiguration configuration, string key, int fallback, int min, int max)
+    {
+        var text = configuration[key];
+        if (string.IsNullOrWhiteSpace(text)) return fallback;
+        if (!int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) || value < min || value > max)
+            throw new FormatException($"Configuration '{key}' is '{text}'; it must be an integer from {min} to {max}.");
+        return value;
+    }
+}
