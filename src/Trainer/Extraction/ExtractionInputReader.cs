@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
+using ProbeMonitor.Datasets;
 
 namespace ProbeMonitor.Trainer.Extraction;
 
@@ -116,41 +117,15 @@ public static class ExtractionInputReader
     /// <summary>A header row naming <paramref name="textColumn"/> and <paramref name="labelColumn"/>; label 1 where the label equals <paramref name="positiveLabel"/>.</summary>
     public static List<ExtractionExample> ReadCsv(string path, string positiveLabel, string textColumn = "prompt", string labelColumn = "target")
     {
-        using var reader = new StreamReader(new MemoryStream(ReadAllBytes(path)), StrictUtf8, detectEncodingFromByteOrderMarks: true);
-        var csv = new CsvRecordReader(reader, path);
-        List<string> header;
-        try
-        {
-            header = csv.Next()?.Fields ?? throw new FormatException($"{path}: empty CSV (no header).");
-        }
-        catch (DecoderFallbackException e)
-        {
-            throw new FormatException($"{path}: invalid UTF-8 in the header: {e.Message}", e);
-        }
-        int textIndex = header.IndexOf(textColumn), labelIndex = header.IndexOf(labelColumn);
-        if (textIndex < 0) throw new FormatException($"{path}: no '{textColumn}' column (header: {string.Join(",", header)}).");
-        if (labelIndex < 0) throw new FormatException($"{path}: no '{labelColumn}' column (header: {string.Join(",", header)}).");
-
-        var result = new List<ExtractionExample>();
-        var labels = new HashSet<string>(StringComparer.Ordinal);
-        while (true)
-        {
-            (int Line, List<string> Fields)? record;
-            try { record = csv.Next(); }
-            catch (DecoderFallbackException e) { throw new FormatException($"{path}: invalid UTF-8 after record {result.Count + 1}: {e.Message}", e); }
-            if (record is not { } r) break;
-            if (r.Fields.Count != header.Count)
-                throw new FormatException($"{path} line {r.Line}: {r.Fields.Count} fields but the header has {header.Count}.");
-            string label = r.Fields[labelIndex];
-            labels.Add(label);
-            result.Add(new ExtractionExample(r.Line, r.Fields[textIndex], null, label == positiveLabel ? 1 : 0));
-        }
-        if (result.Count == 0) throw new FormatException($"{path}: no data rows.");
+        var table = CsvTable.Parse(SourceFile.ReadText(path).Text, path);
+        int textIndex = table.Column(textColumn), labelIndex = table.Column(labelColumn);
+        if (table.Rows.Count == 0) throw new FormatException($"{path}: no data rows.");
+        var labels = table.Rows.Select(r => r[labelIndex]).ToHashSet(StringComparer.Ordinal);
         if (!labels.Contains(positiveLabel))
             throw new FormatException($"{path}: positive label '{positiveLabel}' never occurs in '{labelColumn}' (values: {string.Join(", ", labels.Order().Take(10))}).");
         if (labels.Count > 2)
             throw new FormatException($"{path}: '{labelColumn}' has {labels.Count} distinct values; a binary dataset has two.");
-        return result;
+        return table.Rows.Select((r, i) => new ExtractionExample(table.Lines[i], r[textIndex], null, r[labelIndex] == positiveLabel ? 1 : 0)).ToList();
     }
 
     private static byte[] ReadAllBytes(string path)

@@ -30,10 +30,10 @@ public sealed class ExtractionInputReaderTests : IDisposable
     [Fact]
     public void Csv_rejects_a_positive_label_that_never_occurs_and_ragged_rows()
     {
-        Assert.Contains("never occurs", Assert.Throws<FormatException>(() => ExtractionInputReader.Read(Write("a.csv", "prompt,target\nx,0\ny,1\n"), "yes")).Message);
-        Assert.Contains("line 3", Assert.Throws<FormatException>(() => ExtractionInputReader.Read(Write("b.csv", "prompt,target\nx,0\ny,1,extra\n"), "1")).Message);
-        Assert.Contains("no 'prompt' column", Assert.Throws<FormatException>(() => ExtractionInputReader.Read(Write("c.csv", "text,target\nx,0\n"), "1")).Message);
-        Assert.Contains("never closed", Assert.Throws<FormatException>(() => ExtractionInputReader.Read(Write("e.csv", "prompt,target\n\"x,0\n"), "0")).Message);
+        Assert.Contains("never occurs", Assert.ThrowsAny<FormatException>(() => ExtractionInputReader.Read(Write("a.csv", "prompt,target\nx,0\ny,1\n"), "yes")).Message);
+        Assert.Contains("line 3", Assert.ThrowsAny<FormatException>(() => ExtractionInputReader.Read(Write("b.csv", "prompt,target\nx,0\ny,1,extra\n"), "1")).Message);
+        Assert.Contains("no column 'prompt'", Assert.ThrowsAny<FormatException>(() => ExtractionInputReader.Read(Write("c.csv", "text,target\nx,0\n"), "1")).Message);
+        Assert.Contains("never closed", Assert.ThrowsAny<FormatException>(() => ExtractionInputReader.Read(Write("e.csv", "prompt,target\n\"x,0\n"), "0")).Message);
     }
 
     [Fact]
@@ -48,9 +48,9 @@ public sealed class ExtractionInputReaderTests : IDisposable
         var mapped = ExtractionInputReader.Read(Write("m.jsonl", "{\"text\": \"a\", \"label\": \"toxic\"}\n{\"text\": \"b\", \"label\": \"ok\"}\n"), "toxic");
         Assert.Equal([1L, 0L], mapped.Select(r => r.Label!.Value));
 
-        Assert.Contains("line 2: needs exactly one", Assert.Throws<FormatException>(() => ExtractionInputReader.Read(Write("b.jsonl", "{\"text\": \"a\"}\n{\"text\": \"a\", \"token_ids\": [1]}\n"), null)).Message);
-        Assert.Contains("line 1: invalid JSON", Assert.Throws<FormatException>(() => ExtractionInputReader.Read(Write("c.jsonl", "{text}\n"), null)).Message);
-        Assert.Contains("line 2: lacks a label", Assert.Throws<FormatException>(() => ExtractionInputReader.Read(Write("d.jsonl", "{\"text\": \"a\", \"label\": 1}\n{\"text\": \"b\"}\n"), null)).Message);
-        Assert.Contains("token_ids[1]", Assert.Throws<FormatException>(() => ExtractionInputReader.Read(Write("e.jsonl", "{\"token_ids\": [1, 2.5]}\n"), null)).Message);
+        Assert.Contains("line 2: needs exactly one", Assert.ThrowsAny<FormatException>(() => ExtractionInputReader.Read(Write("b.jsonl", "{\"text\": \"a\"}\n{\"text\": \"a\", \"token_ids\": [1]}\n"), null)).Message);
+        Assert.Contains("line 1: invalid JSON", Assert.ThrowsAny<FormatException>(() => ExtractionInputReader.Read(Write("c.jsonl", "{text}\n"), null)).Message);
+        Assert.Contains("line 2: lacks a label", Assert.ThrowsAny<FormatException>(() => ExtractionInputReader.Read(Write("d.jsonl", "{\"text\": \"a\", \"label\": 1}\n{\"text\": \"b\"}\n"), null)).Message);
+        Assert.Contains("token_ids[1]", Assert.ThrowsAny<FormatException>(() => ExtractionInputReader.Read(Write("e.jsonl", "{\"token_ids\": [1, 2.5]}\n"), null)).Message);
     }
 }
