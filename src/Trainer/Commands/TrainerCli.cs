@@ -12,6 +12,8 @@ public static class TrainerCli
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(InitModelCommand.Create());
+        root.Subcommands.Add(ExtractCommand.Create());
         return root;
     }
 }
