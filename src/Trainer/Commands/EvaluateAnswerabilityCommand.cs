@@ -25,7 +25,7 @@ public static class EvaluateAnswerabilityCommand
             acts, key, sae, ood, topK, folds, testFraction, pooling, seed, output,
         };
         if (randomBaseline) cmd.Options.Add(random);
-        cmd.SetAction(parse => EvaluateErrors.Guard(parse.InvocationConfiguration.Error, () =>
+        cmd.SetAction(parse => CommandErrors.Guard(parse.InvocationConfiguration.Error, () =>
         {
             var log = new EvaluationLog(parse.InvocationConfiguration.Error);
             string? k = parse.GetValue(key), p = parse.GetValue(pooling)!;

@@ -31,7 +31,7 @@ public static class EvaluateSparseProbingCommand
             train, test, key, methods, sae, regime, ood, pooling, maxK, name, seed, output,
         };
         if (randomBaseline) cmd.Options.Add(random);
-        cmd.SetAction(parse => EvaluateErrors.Guard(parse.InvocationConfiguration.Error, () =>
+        cmd.SetAction(parse => CommandErrors.Guard(parse.InvocationConfiguration.Error, () =>
         {
             var log = new EvaluationLog(parse.InvocationConfiguration.Error);
             string? k = parse.GetValue(key), p = parse.GetValue(pooling)!;

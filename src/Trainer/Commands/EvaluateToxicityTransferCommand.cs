@@ -23,7 +23,7 @@ public static class EvaluateToxicityTransferCommand
             train, tests, key, sae, topN, maxLatents, seed, output,
         };
         if (randomBaseline) cmd.Options.Add(random);
-        cmd.SetAction(parse => EvaluateErrors.Guard(parse.InvocationConfiguration.Error, () =>
+        cmd.SetAction(parse => CommandErrors.Guard(parse.InvocationConfiguration.Error, () =>
         {
             var log = new EvaluationLog(parse.InvocationConfiguration.Error);
             string? k = parse.GetValue(key);

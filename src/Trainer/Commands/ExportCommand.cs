@@ -32,7 +32,7 @@ public static class ExportCommand
         {
             task, acts, key, sae, saeId, random, output, fpr, ood, modelId, layer, pooling, rank, overwrite, seed,
         };
-        cmd.SetAction(parse => EvaluateErrors.Guard(parse.InvocationConfiguration.Error, () =>
+        cmd.SetAction(parse => CommandErrors.Guard(parse.InvocationConfiguration.Error, () =>
         {
             var log = new EvaluationLog(parse.InvocationConfiguration.Error);
             string? k = parse.GetValue(key);
