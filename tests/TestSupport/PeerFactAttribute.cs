@@ -46,6 +46,7 @@ public static class PeerRequirements
         ("lib", _) => "apt-get install libopenblas0",
         ("exe", "promtool" or "prometheus") => "apt-get install prometheus",
         ("exe", "protoc") => "apt-get install protobuf-compiler",
+        ("exe", "docker-compose") => "apt-get install docker-compose",
         _ => $"install {name}",
     };
 }

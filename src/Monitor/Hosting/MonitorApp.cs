@@ -1,24 +1,46 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ProbeMonitor.Monitor.Grpc;
 using ProbeMonitor.Monitor.Metrics;
+using ProbeMonitor.Monitor.Services;
 
 namespace ProbeMonitor.Monitor.Hosting;
 
-/// <summary>Builds the sidecar's web application: configuration, Kestrel binding and endpoints.</summary>
+/// <summary>Builds the sidecar's web application: configuration, Kestrel listeners (see <see cref="MonitorListeners"/>) and endpoints.</summary>
 public static class MonitorApp
 {
-    /// <summary>Loopback only unless the operator says otherwise: the sidecar sits beside the serving engine, not on the open network.</summary>
-    public const string DefaultUrls = "http://127.0.0.1:5005";
+    /// <summary>The HTTP/1.1 address used when --urls is not given.</summary>
+    public const string DefaultUrls = MonitorListeners.DefaultUrls;
 
     /// <summary>Creates the application from command-line arguments (ASP.NET Core configuration order: appsettings, environment, command line).</summary>
-    public static WebApplication Build(string[] args)
+    /// <param name="args">Command-line arguments, e.g. <c>--urls http://127.0.0.1:5005 --grpc-urls http://127.0.0.1:5006</c>.</param>
+    /// <param name="configureServices">Extra registrations made before the defaults, e.g. a real <see cref="IScoringService"/>.</param>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
-            builder.WebHost.UseUrls(DefaultUrls);
+        var listeners = MonitorListeners.FromConfiguration(builder.Configuration);
+        // Explicit listeners replace Kestrel's own binding of "urls". The host captured an explicit --urls before we could
+        // read it, so Kestrel then logs a harmless "Overriding address(es)" warning; it binds exactly what is asked.
+        builder.WebHost.ConfigureKestrel(listeners.Bind);
+        builder.Services.AddSingleton(listeners);
+
+        var grpc = builder.Configuration.GetSection("Grpc");
+        builder.Services.Configure<GrpcServerOptions>(o =>
+        {
+            if (grpc["MaxReceiveMessageSize"] is { Length: > 0 } receive) o.MaxReceiveMessageSize = int.Parse(receive, System.Globalization.CultureInfo.InvariantCulture);
+            if (grpc["MaxSendMessageSize"] is { Length: > 0 } send) o.MaxSendMessageSize = int.Parse(send, System.Globalization.CultureInfo.InvariantCulture);
+            if (grpc["ResponseCompression"] is { Length: > 0 } compression) o.ResponseCompressionAlgorithm = compression;
+            o.EnableDetailedErrors = grpc.GetValue("EnableDetailedErrors", o.EnableDetailedErrors);
+        });
+
         builder.Services.AddMonitorMetrics();
+        configureServices?.Invoke(builder.Services);
+        builder.Services.TryAddSingleton<IScoringService, UnimplementedScoringService>();
 
         var app = builder.Build();
         app.MapGet("/healthz", () => Results.Text("ok\n", "text/plain"));
         app.MapPrometheusMetrics();
+        app.MapGrpcService(ProbeMonitorGrpcService.Register);
+        app.MapGrpcService(registry => HealthGrpcService.Register(registry, [ProbeMonitorMethods.ServiceName]));
         return app;
     }
 }

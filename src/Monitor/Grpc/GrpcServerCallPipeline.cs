@@ -1,0 +1,161 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
+using Microsoft.Extensions.Logging;
+
+namespace ProbeMonitor.Monitor.Grpc;
+
+/// <summary>Runs one server call: checks the HTTP/2 request, applies the deadline, runs the method body and turns its outcome into a status.</summary>
+internal static class GrpcServerCallPipeline
+{
+    // CancellationTokenSource timers stop at about 49.7 days; a longer grpc-timeout is as good as none.
+    private static readonly TimeSpan LongestTimer = TimeSpan.FromDays(49);
+
+    /// <summary>Handles the request; never throws for anything the client sent.</summary>
+    public static async Task RunAsync(HttpContext http, GrpcServerOptions options, ILogger logger, string method, bool streamingRequests,
+        Func<GrpcServerCall, Task> body)
+    {
+        var request = http.Request;
+        if (!HttpProtocol.IsHttp2(request.Protocol) && !HttpProtocol.IsHttp3(request.Protocol))
+        {
+            // gRPC needs trailers and full-duplex streams; on HTTP/1.1 answer plainly so curl and browsers see why.
+            await PlainErrorAsync(http, StatusCodes.Status426UpgradeRequired, $"gRPC requires HTTP/2; this request used {request.Protocol}.");
+            return;
+        }
+        if (!GrpcProtocol.IsGrpcContentType(request.ContentType))
+        {
+            await PlainErrorAsync(http, StatusCodes.Status415UnsupportedMediaType,
+                $"Content-Type '{request.ContentType}' is not supported; gRPC requests use '{GrpcProtocol.ContentType}'.");
+            return;
+        }
+
+        RelaxBodyLimits(http, streamingRequests);
+        var headerError = ReadCallHeaders(request, out var timeout, out var requestEncoding);
+        DateTime? deadline = timeout is { } t && t <= LongestTimer ? DateTime.UtcNow + t : null;
+        using var deadlineCts = deadline is null ? null : new CancellationTokenSource();
+        using var callCts = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, deadlineCts?.Token ?? default);
+        var call = new GrpcServerCall(http, options, method, requestEncoding, deadline, callCts.Token);
+
+        if (headerError is not null)
+        {
+            // Trailers-Only; its headers carry grpc-accept-encoding, which an UNIMPLEMENTED encoding error needs.
+            await call.CompleteAsync(headerError.Value, null);
+            return;
+        }
+        if (timeout is { } expired && expired <= TimeSpan.Zero)
+        {
+            await call.CompleteAsync(new GrpcStatus(GrpcStatusCode.DeadlineExceeded, "Deadline exceeded before the call started."), null);
+            return;
+        }
+
+        var deadlinePassed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var deadlineRegistration = deadlineCts?.Token.Register(() => deadlinePassed.TrySetResult());
+        deadlineCts?.CancelAfter(timeout!.Value);
+
+        var handler = RunBody(body, call);
+        if (await Task.WhenAny(handler, deadlinePassed.Task) != handler)
+        {
+            // The client's deadline is gone: tell it now rather than wait for a handler that may ignore its token.
+            await call.CompleteAsync(new GrpcStatus(GrpcStatusCode.DeadlineExceeded, "Deadline exceeded."), null);
+            await ObserveLateHandler(handler, logger, method);
+            return;
+        }
+
+        var (status, trailers) = await OutcomeAsync(handler, http, deadlineCts, options, logger, method);
+        await call.CompleteAsync(status, trailers);
+    }
+
+    private static void RelaxBodyLimits(HttpContext http, bool streamingRequests)
+    {
+        // Kestrel caps a whole request body at 30 MB; a long-lived stream easily carries more. The reader limits each message instead.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            size.MaxRequestBodySize = null;
+        // A client stream may rightly sit idle between messages; Kestrel's minimum data rate would cut it off.
+        if (streamingRequests && http.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rate)
+            rate.MinDataRate = null;
+    }
+
+    private static GrpcStatus? ReadCallHeaders(HttpRequest request, out TimeSpan? timeout, out string? requestEncoding)
+    {
+        timeout = null;
+        requestEncoding = null;
+        var timeoutHeader = request.Headers[GrpcProtocol.TimeoutHeader].ToString();
+        if (timeoutHeader.Length > 0)
+        {
+            if (!GrpcTimeout.TryParse(timeoutHeader, out var parsed))
+                return new GrpcStatus(GrpcStatusCode.Internal,
+                    $"Malformed grpc-timeout '{timeoutHeader}': expected 1 to 8 digits and a unit (H, M, S, m, u, n).");
+            timeout = parsed;
+        }
+        var encoding = request.Headers[GrpcProtocol.EncodingHeader].ToString();
+        if (encoding.Length > 0 && encoding != GrpcCompression.Identity)
+        {
+            if (!GrpcCompression.IsSupported(encoding))
+                return new GrpcStatus(GrpcStatusCode.Unimplemented,
+                    $"Unsupported grpc-encoding '{encoding}'; this server accepts {GrpcCompression.AcceptEncodingValue}.");
+            requestEncoding = encoding;
+        }
+        return null;
+    }
+
+    private static async Task RunBody(Func<GrpcServerCall, Task> body, GrpcServerCall call)
+    {
+        // Yield first so a handler that blocks synchronously cannot stall the deadline watch.
+        await Task.Yield();
+        await body(call);
+    }
+
+    private static async Task<(GrpcStatus, GrpcMetadata?)> OutcomeAsync(Task handler, HttpContext http, CancellationTokenSource? deadlineCts,
+        GrpcServerOptions options, ILogger logger, string method)
+    {
+        try
+        {
+            await handler;
+            return (GrpcStatus.Ok, null);
+        }
+        catch (GrpcStatusException e)
+        {
+            return (e.Status, e.Trailers);
+        }
+        catch (Exception) when (http.RequestAborted.IsCancellationRequested)
+        {
+            return (new GrpcStatus(GrpcStatusCode.Cancelled, "Call cancelled by the client."), null);
+        }
+        catch (OperationCanceledException) when (deadlineCts?.IsCancellationRequested == true)
+        {
+            return (new GrpcStatus(GrpcStatusCode.DeadlineExceeded, "Deadline exceeded."), null);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "gRPC handler for {Method} threw", method);
+            var detail = options.EnableDetailedErrors
+                ? $"Exception was thrown by handler. {e.GetType().Name}: {e.Message}"
+                : "Exception was thrown by handler.";
+            return (new GrpcStatus(GrpcStatusCode.Unknown, detail), null);
+        }
+    }
+
+    private static async Task ObserveLateHandler(Task handler, ILogger logger, string method)
+    {
+        // The request delegate must not return while the handler can still touch the HttpContext.
+        try
+        {
+            await handler;
+        }
+        catch (Exception e) when (e is OperationCanceledException or GrpcStatusException or InvalidOperationException or IOException)
+        {
+            logger.LogDebug("gRPC handler for {Method} ended after its deadline: {Error}", method, e.Message);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "gRPC handler for {Method} threw after its deadline", method);
+        }
+    }
+
+    private static Task PlainErrorAsync(HttpContext http, int statusCode, string text)
+    {
+        http.Response.StatusCode = statusCode;
+        http.Response.ContentType = "text/plain; charset=utf-8";
+        return http.Response.WriteAsync(text + "\n");
+    }
+}

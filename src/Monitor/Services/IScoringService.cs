@@ -1,0 +1,16 @@
+using ProbeMonitor.Protocol;
+
+namespace ProbeMonitor.Monitor.Services;
+
+/// <summary>What the ProbeMonitor gRPC service asks of the scoring pipeline; throw <c>GrpcStatusException</c> to fail a call with a chosen status.</summary>
+public interface IScoringService
+{
+    /// <summary>Scores one request with the selected probes.</summary>
+    Task<ScoreResponse> ScoreAsync(ScoreRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Describes the loaded probes.</summary>
+    Task<ListProbesResponse> ListProbesAsync(ListProbesRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Reloads the probe bundles from disk.</summary>
+    Task<ReloadProbesResponse> ReloadProbesAsync(ReloadProbesRequest request, CancellationToken cancellationToken);
+}
