@@ -7,6 +7,7 @@ var verbs = new Dictionary<string, (string Summary, Func<string[], int> Run)>(St
     ["gemm"] = ("GEMM back ends (managed SIMD vs OpenBLAS) on 1024³ and Gemma-2-2B MLP shapes", GemmBenchmark.Run),
     ["tokenizer"] = ("Gemma tokenizer load time and encode MB/s vs a naive reference", TokenizerBenchmark.Run),
     ["metrics"] = ("ns per metric measurement: lock-free collector vs lock-based baselines", MetricsBenchmark.Run),
+    ["grpc"] = ("gRPC unary latency, calls/s and bidi messages/s: Kestrel layer vs Python grpcio server", GrpcBenchmark.Run),
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var verb))

@@ -164,7 +164,7 @@ public sealed class GrpcClientServerTests(GrpcTestServer server) : IClassFixture
         server.Service.ResetWait();
         using var channel = server.Channel();
         await channel.UnaryCall(TestService.Echo, new ScoreRequest()); // connect first: the deadline is for the call, not for a cold start
-        var deadline = DateTime.UtcNow.AddMilliseconds(300);
+        var deadline = DateTime.UtcNow.AddMilliseconds(500);
         var e = await Assert.ThrowsAsync<GrpcStatusException>(() =>
             channel.UnaryCall(TestService.Wait, new ScoreRequest(), new GrpcCallOptions { Deadline = deadline }).ResponseAsync.WaitAsync(Patience));
         Assert.Equal(GrpcStatusCode.DeadlineExceeded, e.StatusCode);

@@ -25,7 +25,7 @@ public sealed class PrometheusScrapeTests
         var temp = RepoPaths.NewTempDir("pm-prometheus");
         Process? prometheus = null;
         var log = new BoundedLog(100);
-        await using var app = MonitorApp.Build(["--urls", "http://127.0.0.1:0"]);
+        await using var app = MonitorApp.Build(["--urls", "http://127.0.0.1:0", "--grpc-urls", ""]); // no gRPC listener: its default port may be taken
         try
         {
             await app.StartAsync();

@@ -1,6 +1,7 @@
 """Python grpcio as a server for the C# client: probemonitor.v1.ProbeMonitor Score and ScoreStream, gzip responses.
 
-Usage: peer_server.py PB2_DIR. Prints the port chosen by the OS, then serves until stdin closes or it is killed.
+Usage: peer_server.py PB2_DIR [--plain]. Prints the port chosen by the OS, then serves until stdin closes or it is
+killed. --plain turns response compression off (the benchmark compares transports, not gzip).
 Scores n/(n+1) for an input of length n (as the C# fake), echoes metadata, and fails on request_id "fail".
 """
 import sys
@@ -53,7 +54,8 @@ handler = grpc.method_handlers_generic_handler("probemonitor.v1.ProbeMonitor", {
     "ScoreStream": grpc.stream_stream_rpc_method_handler(score_stream, request_deserializer=pb.ScoreRequest.FromString,
                                                          response_serializer=pb.ScoreResponse.SerializeToString),
 })
-server = grpc.server(futures.ThreadPoolExecutor(max_workers=4), compression=grpc.Compression.Gzip)
+compression = None if "--plain" in sys.argv[2:] else grpc.Compression.Gzip
+server = grpc.server(futures.ThreadPoolExecutor(max_workers=8), compression=compression)
 server.add_generic_rpc_handlers((handler,))
 port = server.add_insecure_port("127.0.0.1:0")
 server.start()
