@@ -9,6 +9,7 @@ var verbs = new Dictionary<string, (string Summary, Func<string[], int> Run)>(St
     ["metrics"] = ("ns per metric measurement: lock-free collector vs lock-based baselines", MetricsBenchmark.Run),
     ["grpc"] = ("gRPC unary latency, calls/s and bidi messages/s: Kestrel layer vs Python grpcio server", GrpcBenchmark.Run),
     ["serve"] = ("sidecar scoring pushed activations: ScoreStream req/s, fixed-rate unary p50/p99, vs raw Kestrel HTTP/2 echo", ServeBenchmark.Run),
+    ["logreg"] = ("C-grid logistic regression (2000×3584, logspace(5,−5,10), lbfgs) vs scikit-learn 1.2", LogRegBenchmark.Run),
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var verb))
