@@ -49,6 +49,7 @@ public static class ServeBenchmark
         foreach (var key in new[] { "--max-batch", "--activations-max-wait-ms", "--queue-capacity" })
             if (Option(args, key) is { } v) serverArgs.AddRange([key, v]);
 
+        MonitorApp.PreferInlineKernels(); // the in-process scorer timing uses what the server uses
         var probes = ServeBundles.Write(D, Layer);
         var (scoreUs, scoreRows) = await ScorerAloneAsync(probes, Int(args, "--max-batch", 32));
         using var server = await ServerProcess.StartAsync(probes, serverArgs);
@@ -66,12 +67,15 @@ public static class ServeBenchmark
             var echoUnary = GrpcMethod.Create<ScoreRequest, ScoreResponse>(GrpcMethodType.Unary, "bench.Echo", "GrpcUnary");
             foreach (var m in new[] { raw, echo, ProbeMonitorMethods.ScoreStream }) await StreamAsync(channel, m, request, 2000); // warm-up: JIT, pools
 
-            var rows = new List<(string Name, double PerSecond)>();
+            var rows = new List<(string Name, double PerSecond, double ServerCpuUs, double ClientCpuUs)>();
             foreach (var (name, method) in new[] { ("raw Kestrel HTTP/2 echo", raw), ("gRPC layer echo", echo), ("ScoreStream (scoring)", ProbeMonitorMethods.ScoreStream) })
             {
                 var runs = new List<double>();
+                var serverCpu = server.CpuTime();
+                var clientCpu = ClientCpuTime();
                 for (int r = 0; r < repeats; r++) runs.Add(await StreamAsync(channel, method, request, messages));
-                rows.Add((name, BenchmarkTimer.Median(runs)));
+                double perMessage = 1e6 / ((double)messages * repeats);
+                rows.Add((name, BenchmarkTimer.Median(runs), (server.CpuTime() - serverCpu).TotalSeconds * perMessage, (ClientCpuTime() - clientCpu).TotalSeconds * perMessage));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: runs {string.Join(", ", runs.Select(v => v.ToString("N0", CultureInfo.InvariantCulture)))} msg/s"));
             }
             var batches = await server.BatchSizesAsync();
@@ -81,18 +85,19 @@ public static class ServeBenchmark
 
             double rawRate = rows[0].PerSecond;
             Console.WriteLine();
-            Console.WriteLine($"| ScoreStream, 1 stream, {messages:N0} messages × {repeats} (median) | messages/s | vs raw echo |");
-            Console.WriteLine("|---|---:|---:|");
-            foreach (var (name, perSecond) in rows)
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {perSecond:N0} | {perSecond / rawRate:P0} |"));
+            Console.WriteLine($"| 1 stream, {messages:N0} messages × {repeats} (median) | messages/s | vs raw echo | server CPU µs/msg | client CPU µs/msg | msg/s if both had a core each |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+            foreach (var (name, perSecond, serverUs, clientUs) in rows)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {name} | {perSecond:N0} | {perSecond / rawRate:P0} | {serverUs:F1} | {clientUs:F1} | {1e6 / Math.Max(serverUs, clientUs):N0} |"));
             Console.WriteLine();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mean scoring batch size over the whole run: {batches:F1}; " +
                 $"ProbeScorer alone, in this process, batches of {scoreRows}: {scoreUs:F1} µs per request (≈ {1e6 / scoreUs:N0} requests/s on one core)"));
             Console.WriteLine();
-            Console.WriteLine($"| unary at {rate:N0} calls/s for {seconds} s (latency from the scheduled send) | p50 µs | p99 µs | max µs | achieved calls/s |");
-            Console.WriteLine("|---|---:|---:|---:|---:|");
+            Console.WriteLine($"| unary at {rate:N0} calls/s for {seconds} s (latency from the scheduled send) | p50 µs | p99 µs | max µs | achieved calls/s | failed |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---|");
             foreach (var (name, u) in new[] { ("Score (scoring)", unaryScore), ("gRPC layer echo", unaryEcho) })
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {u.P50:N0} | {u.P99:N0} | {u.Max:N0} | {u.Achieved:N0} |"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {u.P50:N0} | {u.P99:N0} | {u.Max:N0} | {u.Achieved:N0} | {u.Failures} |"));
             Console.WriteLine();
             Console.WriteLine($"load average after {BenchmarkTimer.LoadAverage():F2}");
         }
@@ -163,7 +168,13 @@ public static class ServeBenchmark
         return count / clock.Elapsed.TotalSeconds;
     }
 
-    private sealed record Latency(double P50, double P99, double Max, double Achieved);
+    private sealed record Latency(double P50, double P99, double Max, double Achieved, string Failures);
+
+    private static TimeSpan ClientCpuTime()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
+    }
 
     /// <summary>Open loop: call i is due at start + i/rate and is sent then whether or not earlier calls are done; its latency
     /// counts from when it was due, so a stalled client or server cannot hide its delay (no coordinated omission).</summary>
@@ -172,7 +183,7 @@ public static class ServeBenchmark
         for (int i = 0; i < 500; i++) await channel.UnaryCall(method, request); // warm-up
         int total = rate * seconds;
         var latencies = new double[total];
-        var calls = new Task[total];
+        var calls = new Task<GrpcStatusCode>[total];
         double ticksPerCall = (double)Stopwatch.Frequency / rate;
         long start = Stopwatch.GetTimestamp();
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(1));
@@ -188,16 +199,27 @@ public static class ServeBenchmark
             }
             if (next < total) await timer.WaitForNextTickAsync();
         }
-        await Task.WhenAll(calls);
+        var codes = await Task.WhenAll(calls);
         double elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
         Array.Sort(latencies);
-        return new Latency(latencies[total / 2], latencies[(int)(total * 0.99)], latencies[^1], total / elapsed);
+        var failures = string.Join(", ", codes.Where(c => c != GrpcStatusCode.OK).GroupBy(c => c).Select(g => $"{g.Count()} {g.Key}"));
+        return new Latency(latencies[total / 2], latencies[(int)(total * 0.99)], latencies[^1], total / elapsed, failures.Length == 0 ? "none" : failures);
     }
 
-    private static async Task OneAsync(GrpcChannel channel, GrpcMethod<ScoreRequest, ScoreResponse> method, ScoreRequest request, long due, double[] latencies, int i)
+    /// <summary>One call; a failed call still counts its latency (it is an answer, if not the one wanted).</summary>
+    private static async Task<GrpcStatusCode> OneAsync(GrpcChannel channel, GrpcMethod<ScoreRequest, ScoreResponse> method, ScoreRequest request, long due, double[] latencies, int i)
     {
-        await channel.UnaryCall(method, request);
+        var code = GrpcStatusCode.OK;
+        try
+        {
+            await channel.UnaryCall(method, request);
+        }
+        catch (GrpcStatusException e)
+        {
+            code = e.StatusCode;
+        }
         latencies[i] = Stopwatch.GetElapsedTime(due).TotalMicroseconds;
+        return code;
     }
 
     // ---------------------------------------------------------------- server (child process)
@@ -206,6 +228,7 @@ public static class ServeBenchmark
     {
         var appArgs = new List<string> { "--Logging:LogLevel:Default=Warning", "--urls", "http://127.0.0.1:0", "--grpc-urls", "http://127.0.0.1:0" };
         appArgs.AddRange(args.Where(a => a != "--server"));
+        MonitorApp.PreferInlineKernels(); // as Program.cs does
         await using var app = MonitorApp.Build(appArgs.ToArray());
         var canned = CannedResponse();
         var cannedFrame = new byte[5 + canned.CalculateSize()];

@@ -22,6 +22,13 @@ internal sealed class ServerProcess : IDisposable
 
     public int Pid => _process.Id;
 
+    /// <summary>The CPU time the server process has used so far.</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
     public static async Task<ServerProcess> StartAsync(string probesDir, IEnumerable<string> serverArgs)
     {
         // Under `dotnet X.dll` the process is dotnet and the program is our assembly; under the apphost it is the program itself.

@@ -17,6 +17,21 @@ public static class MonitorApp
     /// <summary>The HTTP/1.1 address used when --urls is not given.</summary>
     public const string DefaultUrls = MonitorListeners.DefaultUrls;
 
+    /// <summary>Makes the managed GEMM the default back end of this process unless <c>PROBEMONITOR_GEMM</c> names one; call it
+    /// before anything multiplies matrices (Program.cs does).</summary>
+    /// <remarks>
+    /// The scorer's GEMMs are small (a batch of 1–32 rows against 64 latents or a rank-64 reference). The managed kernels run
+    /// those on the calling thread (they split only work over 2²⁰ multiply-adds, on the .NET thread pool), while OpenBLAS
+    /// hands every call to its own worker threads: on a machine whose cores are busy, a batch of one then waits for those
+    /// threads to be scheduled (milliseconds), and the workers spin against Kestrel's threads. Measured with the serve
+    /// benchmark on a loaded 2-core machine: unary p50 ≈ 100 ms and a full queue with OpenBLAS, ≈ 8 ms with the managed kernels.
+    /// </remarks>
+    public static void PreferInlineKernels()
+    {
+        if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(Kernels.GemmBackendSelection.EnvironmentVariable)))
+            Environment.SetEnvironmentVariable(Kernels.GemmBackendSelection.EnvironmentVariable, "managed");
+    }
+
     /// <summary>Creates the application from command-line arguments (ASP.NET Core configuration order: appsettings, environment, command line).</summary>
     /// <param name="args">Command-line arguments, e.g. <c>--urls http://127.0.0.1:5005 --grpc-urls http://127.0.0.1:5006</c>.</param>
     /// <param name="configureServices">Extra registrations made before the defaults, e.g. an <see cref="Inference.IActivationSource"/>

@@ -14,7 +14,7 @@ namespace ProbeMonitor.Monitor.Inference;
 /// call per group. Results are cached per (model, layer, pooling, token ids); a request whose poolings are all cached
 /// skips the queue. Without a source every call fails with <see cref="ModelNotLoadedException"/>.
 /// </remarks>
-public sealed class ForwardQueue : IAsyncDisposable
+public sealed class ForwardQueue : IAsyncDisposable, IDisposable
 {
     private readonly IActivationSource? _source;
     private readonly string? _modelDir;
@@ -74,6 +74,9 @@ public sealed class ForwardQueue : IAsyncDisposable
 
     /// <summary>Refuses new sequences and runs the queued ones.</summary>
     public Task StopAsync(CancellationToken cancellationToken = default) => _batcher?.StopAsync(cancellationToken) ?? Task.CompletedTask;
+
+    /// <summary>Stops as <see cref="StopAsync"/> does, blocking until the queue has drained (for containers disposed synchronously).</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _batcher?.DisposeAsync() ?? ValueTask.CompletedTask;

@@ -17,7 +17,7 @@ namespace ProbeMonitor.Monitor.Scoring;
 /// </para>
 /// <para>Stopping drains the queue: requests accepted before <see cref="StopAsync"/> are scored.</para>
 /// </remarks>
-public sealed class ScoringQueue : IAsyncDisposable
+public sealed class ScoringQueue : IAsyncDisposable, IDisposable
 {
     private readonly ProbeRegistry _registry;
     private readonly ProbeScorer _scorer;
@@ -88,6 +88,9 @@ public sealed class ScoringQueue : IAsyncDisposable
 
     /// <summary>Refuses new requests and scores the ones queued; <paramref name="cancellationToken"/> cuts the drain short.</summary>
     public Task StopAsync(CancellationToken cancellationToken = default) => _batcher.StopAsync(cancellationToken);
+
+    /// <summary>Stops as <see cref="StopAsync"/> does, blocking until the queue has drained (for containers disposed synchronously).</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _batcher.DisposeAsync();
