@@ -4,9 +4,15 @@ using ProbeMonitor.Monitor.Scoring;
 
 namespace ProbeMonitor.Monitor.Services;
 
-/// <summary>At start, says which inputs the sidecar can score; at shutdown, drains both queues so accepted requests are
-/// answered (requests arriving after that get UNAVAILABLE), within the host's shutdown timeout.</summary>
-internal sealed class ScoringShutdown(ScoringQueue scoring, ForwardQueue forward, MonitorOptions options, ILogger<ScoringShutdown> logger) : IHostedService
+/// <summary>At start, says which inputs the sidecar can score; at shutdown, drains both queues once the server has stopped.</summary>
+/// <remarks>
+/// The host stops hosted services in reverse order of registration, and the web server was registered first, so an
+/// ordinary StopAsync here would run while the server still takes calls: requests between the forward pass and scoring
+/// would find the scoring queue closed. Draining in <see cref="StoppedAsync"/> instead runs after every StopAsync,
+/// the server's included, which stops accepting calls and waits (up to the host's shutdown timeout) for those in flight;
+/// the queues keep serving them until then, and drain whatever is left afterwards.
+/// </remarks>
+internal sealed class ScoringShutdown(ScoringQueue scoring, ForwardQueue forward, MonitorOptions options, ILogger<ScoringShutdown> logger) : IHostedLifecycleService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -19,7 +25,15 @@ internal sealed class ScoringShutdown(ScoringQueue scoring, ForwardQueue forward
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StoppedAsync(CancellationToken cancellationToken)
     {
         // Forward passes first: what they finish still has to be scored.
         await forward.StopAsync(cancellationToken).ConfigureAwait(false);

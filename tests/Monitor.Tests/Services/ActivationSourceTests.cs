@@ -102,6 +102,36 @@ public sealed class ActivationSourceTests : IDisposable
         AssertLastToken(14, await sidecar.ScoreAsync(new ScoreRequest { TokenIds = new TokenIds { Ids = { 2, 14 } } }));
     }
 
+    [Fact]
+    public async Task Stopping_the_host_lets_accepted_requests_finish()
+    {
+        var sidecar = await StartAsync();
+        try
+        {
+            using var gate = new SemaphoreSlim(0);
+            _model.Gate = gate;
+            var running = sidecar.ScoreAsync(new ScoreRequest { TokenIds = new TokenIds { Ids = { 2, 21 } } });
+            Assert.True(await _model.Entered.WaitAsync(TimeSpan.FromSeconds(20)));
+
+            var stopping = sidecar.StopAsync();
+            await Task.Delay(200);
+            Assert.False(running.IsCompleted);
+            gate.Release();
+
+            AssertLastToken(21, await running); // answered, not cut off with UNAVAILABLE
+            await stopping;
+            // Once the server has stopped, the queues have drained and closed.
+            var queue = sidecar.Services.GetRequiredService<ProbeMonitor.Monitor.Scoring.ScoringQueue>();
+            await Assert.ThrowsAsync<ProbeMonitor.Monitor.Batching.BatcherStoppedException>(() =>
+                queue.ScoreAsync(ProbeMonitor.Monitor.Scoring.PooledActivations.AnyPooling(ServingBundles.Vector(1), ServingBundles.Layer),
+                    ProbeMonitor.Monitor.Scoring.ScoreOptions.Default));
+        }
+        finally
+        {
+            await sidecar.DisposeAsync();
+        }
+    }
+
     private static async Task WaitForQueueDepth(Sidecar sidecar, int depth)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);

@@ -62,6 +62,9 @@ internal sealed class Sidecar : IAsyncDisposable
     public async Task<GrpcStatusException> FailAsync(ScoreRequest request, GrpcCallOptions? options = null) =>
         await Assert.ThrowsAsync<GrpcStatusException>(() => Channel.UnaryCall(ProbeMonitorMethods.Score, request, options ?? Options()).ResponseAsync);
 
+    /// <summary>Stops the host (graceful: the scoring queues drain) without disposing it.</summary>
+    public Task StopAsync() => _app.StopAsync();
+
     public Task<string> ScrapeAsync() => _http.GetStringAsync(new Uri(HttpAddress, "/metrics"));
 
     public async ValueTask DisposeAsync()
