@@ -23,8 +23,11 @@ namespace ProbeMonitor.Benchmarks;
 /// probes of Gemma-2-2B width (dense and SAE, two tasks, d = 2304), plus two echo methods on its gRPC port. The raw echo
 /// answers every length-prefixed frame with a canned response frame straight from Kestrel's pipes, no gRPC layer and no
 /// protobuf; the gRPC echo goes through the layer (parse the request, write a canned response) but does no scoring.
-/// So raw → gRPC echo is the layer's cost and gRPC echo → Score the scoring pipeline's. Client and server share the
-/// machine; the load average is printed before and after.
+/// So raw → gRPC echo is the layer's cost and gRPC echo → Score the scoring pipeline's. (The raw echo flushes once per
+/// read, the layer once per message, as a gRPC server must to keep latency low.) Client and server share the machine;
+/// the load average is printed before and after, and each stream row also gives the CPU time server and client spent
+/// per message, which a busy machine disturbs far less than messages/s; the last column, 10⁶ / max(server, client µs),
+/// is what the pair would reach with a free core each.
 /// </remarks>
 public static class ServeBenchmark
 {
