@@ -1,5 +1,6 @@
 using ProbeMonitor.Monitor.Hosting;
 
+MonitorApp.PreferInlineKernels();
 var app = MonitorApp.Build(args);
 app.Run();
 

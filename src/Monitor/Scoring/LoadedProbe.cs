@@ -19,6 +19,7 @@ public sealed class LoadedProbe
         Calibrator = bundle.CreateCalibrator();
         Drift = new ProbeDriftTracker(bundle.ProbeId, bundle.Reference, window);
         (OodModel, OodModelProblem) = BuildOodModel(bundle);
+        if (OodModel is not null) OodBatch = new BatchedMahalanobis(bundle.Reference.ActivationMean, bundle.Reference.Covariance!.Components, OodModel);
         if (Probe is SaeProbe sae) ExplainWeights = EffectiveLatentWeights(sae.Parameters);
     }
 
@@ -54,6 +55,9 @@ public sealed class LoadedProbe
 
     /// <summary>The reference activation distribution, for per-request Mahalanobis distances; null without a usable covariance.</summary>
     public LowRankGaussian? OodModel { get; }
+
+    /// <summary>The same model, for batches of rows at once (a GEMM); null exactly when <see cref="OodModel"/> is.</summary>
+    internal BatchedMahalanobis? OodBatch { get; }
 
     /// <summary>Why the bundle's covariance could not be used, when it has one that cannot.</summary>
     public string? OodModelProblem { get; }

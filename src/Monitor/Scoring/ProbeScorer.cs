@@ -7,7 +7,8 @@ namespace ProbeMonitor.Monitor.Scoring;
 /// <summary>Scores batches of pooled activations with the loaded probes: logit → calibrated probability → decision, plus drift.</summary>
 /// <remarks>
 /// Each call takes the probe set once, so a reload in the middle of a batch does not mix sets. For every probe the batch
-/// is one GEMM; the per-request Mahalanobis distance costs O(r·d) per probe with a covariance model. Unless the options
+/// is one GEMM, and so are the per-request Mahalanobis distances of every probe with a covariance model (computed once
+/// per distinct reference, see <see cref="BatchedMahalanobis"/>). Unless the options
 /// say otherwise every scored request is recorded in its probe's drift window and in the SAE–dense pair trackers.
 /// Thread-safe: probes are immutable and the trackers are concurrent.
 /// </remarks>
@@ -40,7 +41,8 @@ public sealed class ProbeScorer
 
         int n = batch.Rows;
         var perProbe = new ScoredProbe[probes.Count][];
-        for (int i = 0; i < probes.Count; i++) perProbe[i] = ScoreProbe(probes[i], batch, options);
+        var distances = new Dictionary<(string, Probes.Bundles.Pooling), double[]>();
+        for (int i = 0; i < probes.Count; i++) perProbe[i] = ScoreProbe(probes[i], batch, options, distances);
 
         var pairs = PairsAmong(set, probes);
         if (options.RecordDrift)
@@ -67,7 +69,8 @@ public sealed class ProbeScorer
         batch.For(p.Model.Pooling, p.Id); // throws when the batch lacks the probe's pooling
     }
 
-    private static ScoredProbe[] ScoreProbe(LoadedProbe p, PooledBatch batch, ScoreOptions options)
+    /// <param name="distances">d² of the batch rows by (reference fingerprint, pooling), shared by probes with the same reference.</param>
+    private static ScoredProbe[] ScoreProbe(LoadedProbe p, PooledBatch batch, ScoreOptions options, Dictionary<(string, Probes.Bundles.Pooling), double[]> distances)
     {
         int n = batch.Rows, d = batch.Dim;
         var x = batch.For(p.Model.Pooling, p.Id).Span;
@@ -80,13 +83,20 @@ public sealed class ProbeScorer
             if (sae is not null) sae.ScoreLogits(x, n, logits.AsSpan(0, n), latents.AsSpan(0, n * k));
             else p.Probe.ScoreLogits(x, n, logits.AsSpan(0, n));
 
+            double[]? rowDistances = null;
+            if (p.OodBatch is { } batchOod && !distances.TryGetValue((batchOod.Fingerprint, p.Model.Pooling), out rowDistances))
+            {
+                rowDistances = new double[n];
+                batchOod.DistanceSquared(x[..(n * d)], n, rowDistances);
+                distances[(batchOod.Fingerprint, p.Model.Pooling)] = rowDistances;
+            }
             var results = new ScoredProbe[n];
             for (int r = 0; r < n; r++)
             {
                 float logit = logits[r];
                 double probability = p.Calibrate(logit);
                 bool decision = probability >= p.Threshold;
-                double? d2 = p.OodModel is { } model ? Mahalanobis.DistanceSquared(model, x.Slice(r * d, d)) : null;
+                double? d2 = rowDistances is not null ? rowDistances[r] : null;
                 bool? ood = d2 is { } v ? v > p.OodModel!.TrainingQuantile99 : null;
                 var rowLatents = latents is null ? ReadOnlySpan<float>.Empty : latents.AsSpan(r * k, k);
                 if (options.RecordDrift) p.Drift.Record(probability, decision, d2, rowLatents);

@@ -1,9 +1,10 @@
 using Grpc.Health.V1;
 using ProbeMonitor.Monitor.Grpc;
+using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace ProbeMonitor.Monitor.Services;
 
-/// <summary>grpc.health.v1.Health/Check: SERVING for the whole server ("") and each named service, NOT_FOUND for others (as the spec asks).</summary>
+/// <summary>grpc.health.v1.Health/Check: a status for the whole server ("") and each named service, NOT_FOUND for others (as the spec asks).</summary>
 public static class HealthGrpcService
 {
     /// <summary>The fully qualified service name.</summary>
@@ -14,11 +15,17 @@ public static class HealthGrpcService
         GrpcMethod.Create<HealthCheckRequest, HealthCheckResponse>(GrpcMethodType.Unary, ServiceName, "Check");
 
     /// <summary>Registers Check, reporting SERVING for "" and every name in <paramref name="services"/>.</summary>
-    public static void Register(GrpcServiceRegistry registry, IEnumerable<string> services)
+    public static void Register(GrpcServiceRegistry registry, IEnumerable<string> services) =>
+        Register(registry, services.ToDictionary(s => s, _ => (Func<bool>)(() => true), StringComparer.Ordinal));
+
+    /// <summary>Registers Check: "" is SERVING while the server runs; each named service is SERVING while its readiness
+    /// function says so and NOT_SERVING otherwise.</summary>
+    public static void Register(GrpcServiceRegistry registry, IReadOnlyDictionary<string, Func<bool>> services)
     {
-        var known = new HashSet<string>(services, StringComparer.Ordinal) { "" };
-        registry.Unary(Check, (request, _) => known.Contains(request.Service)
-            ? Task.FromResult(new HealthCheckResponse { Status = HealthCheckResponse.Types.ServingStatus.Serving })
+        ArgumentNullException.ThrowIfNull(registry);
+        var known = new Dictionary<string, Func<bool>>(services, StringComparer.Ordinal) { [""] = () => true };
+        registry.Unary(Check, (request, _) => known.TryGetValue(request.Service, out var ready)
+            ? Task.FromResult(new HealthCheckResponse { Status = ready() ? ServingStatus.Serving : ServingStatus.NotServing })
             : throw new GrpcStatusException(GrpcStatusCode.NotFound, $"Unknown service '{request.Service}'."));
     }
 }

@@ -13,4 +13,11 @@ public interface IScoringService
 
     /// <summary>Reloads the probe bundles from disk.</summary>
     Task<ReloadProbesResponse> ReloadProbesAsync(ReloadProbesRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Whether the service can score now; the health check reports NOT_SERVING for the ProbeMonitor service otherwise.</summary>
+    bool IsServing => true;
+
+    /// <summary>How many requests of one ScoreStream call may be scored at once (responses still go out in request order);
+    /// more than one lets a single stream fill batches.</summary>
+    int StreamConcurrency => 1;
 }

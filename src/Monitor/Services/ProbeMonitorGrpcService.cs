@@ -1,5 +1,8 @@
+using System.Runtime.ExceptionServices;
+using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using ProbeMonitor.Monitor.Grpc;
+using ProbeMonitor.Protocol;
 
 namespace ProbeMonitor.Monitor.Services;
 
@@ -12,12 +15,12 @@ public static class ProbeMonitorGrpcService
         registry.Unary(ProbeMonitorMethods.Score, (request, context) =>
             Scoring(context).ScoreAsync(request, context.CancellationToken));
 
-        registry.DuplexStreaming(ProbeMonitorMethods.ScoreStream, async (requests, responses, context) =>
+        registry.DuplexStreaming(ProbeMonitorMethods.ScoreStream, (requests, responses, context) =>
         {
-            // One at a time, in order: the response order is the request order, as the proto promises.
             var scoring = Scoring(context);
-            await foreach (var request in requests.WithCancellation(context.CancellationToken))
-                await responses.WriteAsync(await scoring.ScoreAsync(request, context.CancellationToken), context.CancellationToken);
+            return scoring.StreamConcurrency <= 1
+                ? OneAtATimeAsync(scoring, requests, responses, context.CancellationToken)
+                : PipelinedAsync(scoring, requests, responses, scoring.StreamConcurrency, context.CancellationToken);
         });
 
         registry.Unary(ProbeMonitorMethods.ListProbes, (request, context) =>
@@ -25,6 +28,57 @@ public static class ProbeMonitorGrpcService
 
         registry.Unary(ProbeMonitorMethods.ReloadProbes, (request, context) =>
             Scoring(context).ReloadProbesAsync(request, context.CancellationToken));
+    }
+
+    private static async Task OneAtATimeAsync(IScoringService scoring, IAsyncEnumerable<ScoreRequest> requests, IGrpcStreamWriter<ScoreResponse> responses,
+        CancellationToken cancellationToken)
+    {
+        await foreach (var request in requests.WithCancellation(cancellationToken))
+            await responses.WriteAsync(await scoring.ScoreAsync(request, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Starts scoring up to <paramref name="window"/> requests of the stream before their predecessors are answered, so one
+    /// stream can fill a batch; responses still go out in request order. The first failure ends the call with its status,
+    /// after the responses of the requests before it.</summary>
+    private static async Task PipelinedAsync(IScoringService scoring, IAsyncEnumerable<ScoreRequest> requests, IGrpcStreamWriter<ScoreResponse> responses,
+        int window, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var inFlight = Channel.CreateBounded<Task<ScoreResponse>>(new BoundedChannelOptions(window) { SingleReader = true, SingleWriter = true });
+        ExceptionDispatchInfo? readFailure = null;
+        var reader = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var request in requests.WithCancellation(stop.Token))
+                    await inFlight.Writer.WriteAsync(scoring.ScoreAsync(request, stop.Token), stop.Token);
+            }
+            catch (Exception e)
+            {
+                // Kept aside rather than completing the channel with it: the channel would wrap it and lose the status.
+                readFailure = ExceptionDispatchInfo.Capture(e);
+            }
+            finally
+            {
+                inFlight.Writer.TryComplete();
+            }
+        }, CancellationToken.None);
+
+        try
+        {
+            while (await inFlight.Reader.WaitToReadAsync(stop.Token))
+                while (inFlight.Reader.TryRead(out var next))
+                    await responses.WriteAsync(await next, stop.Token);
+            await reader;
+            readFailure?.Throw();
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await reader;
+            while (inFlight.Reader.TryRead(out var abandoned))
+                _ = abandoned.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
     }
 
     private static IScoringService Scoring(GrpcServerCallContext context) =>

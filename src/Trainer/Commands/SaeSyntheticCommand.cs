@@ -41,7 +41,7 @@ public static class SaeSyntheticCommand
         {
             var stdout = parse.InvocationConfiguration.Output;
             var stderr = parse.InvocationConfiguration.Error;
-            try
+            return CommandErrors.Guard(stderr, () =>
             {
                 var data = new SyntheticFeatureOptions
                 {
@@ -82,12 +82,7 @@ public static class SaeSyntheticCommand
                     EvalSamples = parse.GetValue(evalSamples),
                 };
                 return Run(options, parse.GetValue(output)!, stdout, stderr);
-            }
-            catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException or UnauthorizedAccessException)
-            {
-                stderr.WriteLine($"sae-synthetic: error: {e.Message}");
-                return 2;
-            }
+            });
         });
         return cmd;
     }

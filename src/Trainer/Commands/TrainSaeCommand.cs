@@ -9,7 +9,7 @@ namespace ProbeMonitor.Trainer.Commands;
 /// <summary>`train-sae`: trains a TopK, JumpReLU or ReLU SAE (or a random baseline) on activations from a safetensors file.</summary>
 /// <remarks>
 /// Everything that can be wrong with the inputs (file, key, dtype, NaN/Inf, options, resumed SAE) is checked before the
-/// first step and reported as one line on stderr with exit code 2. Progress goes to stderr; the output folder gets
+/// first step and reported as one "error:" line on stderr with exit code 1 (<see cref="CommandErrors"/>). Progress goes to stderr; the output folder gets
 /// sae_weights.safetensors + cfg.json (SAELens layout) and training_log.jsonl.
 /// </remarks>
 public static partial class TrainSaeCommand
@@ -54,7 +54,7 @@ public static partial class TrainSaeCommand
         {
             var stdout = parse.InvocationConfiguration.Output;
             var stderr = parse.InvocationConfiguration.Error;
-            try
+            return CommandErrors.Guard(stderr, () =>
             {
                 var options = new SaeTrainingOptions
                 {
@@ -80,12 +80,7 @@ public static partial class TrainSaeCommand
                 };
                 return Run(parse.GetValue(acts)!, parse.GetValue(key)!, options, parse.GetValue(output)!, stdout, stderr,
                     parse.GetValue(resume), parse.GetValue(modelName));
-            }
-            catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException or UnauthorizedAccessException)
-            {
-                stderr.WriteLine($"train-sae: error: {e.Message}");
-                return 2;
-            }
+            });
         });
         return cmd;
     }

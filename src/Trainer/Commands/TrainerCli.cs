@@ -10,6 +10,10 @@ public static class TrainerCli
     {
         var root = new RootCommand("ProbeMonitor Trainer: extract activations, train SAEs, evaluate probes, export probe bundles.");
         root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(InitModelCommand.Create());
+        root.Subcommands.Add(ExtractCommand.Create());
         foreach (var verb in SaeVerbs.Create()) root.Subcommands.Add(verb);
         return root;
     }

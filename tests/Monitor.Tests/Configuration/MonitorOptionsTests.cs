@@ -42,4 +42,23 @@ public sealed class MonitorOptionsTests
         Assert.Contains("'queue-capacity' is '0'", Assert.Throws<FormatException>(() => MonitorOptions.FromConfiguration(CommandLine("--queue-capacity", "0"))).Message);
         Assert.Contains("'max-wait-ms'", Assert.Throws<FormatException>(() => MonitorOptions.FromConfiguration(CommandLine("--max-wait-ms", "-1"))).Message);
     }
+    [Fact]
+    public void Scoring_and_drift_keys_bind_into_batcher_and_drift_options()
+    {
+        var o = MonitorOptions.FromConfiguration(CommandLine(
+            "--activations-max-wait-ms", "1", "--max-batch-tokens", "4096", "--drift-window", "40", "--drift-min-requests", "20", "--drift-publish-ms", "250"));
+        Assert.Equal((1, 4096, 40, 20, 250), (o.ActivationsMaxWaitMs, o.MaxBatchTokens, o.DriftWindowRequests, o.DriftMinimumRequests, o.DriftPublishMs));
+        var activations = o.ToActivationBatcherOptions();
+        Assert.Equal((32, TimeSpan.FromMilliseconds(1), 256), (activations.MaxBatchSize, activations.MaxWait, activations.QueueCapacity));
+        var window = o.ToProbeScoringOptions().Window;
+        Assert.Equal((40, 10, 20), (window.Requests, window.SubWindows, window.MinimumCount));
+
+        // Defaults: greedy activation batches, the library's drift window; a small window lowers the default minimum with it.
+        var d = MonitorOptions.FromConfiguration(CommandLine());
+        Assert.Equal((0, 2000, 500, 5000), (d.ActivationsMaxWaitMs, d.DriftWindowRequests, d.DriftMinimumRequests, d.DriftPublishMs));
+        Assert.Equal(8, MonitorOptions.FromConfiguration(CommandLine("--drift-window", "8")).ToProbeScoringOptions().Window.SubWindows);
+        Assert.Equal(8, MonitorOptions.FromConfiguration(CommandLine("--drift-window", "8")).DriftMinimumRequests);
+        Assert.Contains("'drift-min-requests' is '50'; it must be an integer from 1 to 40",
+            Assert.Throws<FormatException>(() => MonitorOptions.FromConfiguration(CommandLine("--drift-window", "40", "--drift-min-requests", "50"))).Message);
+    }
 }

@@ -95,17 +95,18 @@ public sealed class GrpcListenerTests
 
         using var channel = GrpcChannel.ForAddress(grpcAddress);
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await channel.UnaryCall(HealthGrpcService.Check, new HealthCheckRequest())).Status);
-        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving,
+        // No probes loaded: the server is up but the ProbeMonitor service cannot score yet.
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing,
             (await channel.UnaryCall(HealthGrpcService.Check, new HealthCheckRequest { Service = ProbeMonitorMethods.ServiceName })).Status);
         var unknown = await Assert.ThrowsAsync<GrpcStatusException>(() =>
             channel.UnaryCall(HealthGrpcService.Check, new HealthCheckRequest { Service = "nope.Service" }).ResponseAsync);
         Assert.Equal(GrpcStatusCode.NotFound, unknown.StatusCode);
 
-        // Production scoring is a placeholder until the pipeline lands; it must say so rather than pretend.
+        // Without --model, text input cannot be scored, and the sidecar says why.
         var score = await Assert.ThrowsAsync<GrpcStatusException>(() =>
             channel.UnaryCall(ProbeMonitorMethods.Score, new ScoreRequest { Prompt = "hi" }).ResponseAsync);
-        Assert.Equal(GrpcStatusCode.Unimplemented, score.StatusCode);
-        Assert.Equal(UnimplementedScoringService.Detail, score.Detail);
+        Assert.Equal(GrpcStatusCode.FailedPrecondition, score.StatusCode);
+        Assert.Equal(ProbeMonitor.Monitor.Inference.ModelNotLoadedException.NoModel, score.Detail);
 
         // gRPC over HTTP/1.1 (the HTTP port) gets a plain 426 saying why.
         using var http1 = new HttpRequestMessage(HttpMethod.Post, new Uri(httpAddress, ProbeMonitorMethods.Score.FullName))

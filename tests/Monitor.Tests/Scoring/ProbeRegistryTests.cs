@@ -92,6 +92,32 @@ public sealed class ProbeRegistryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_served_bundle_that_fails_on_reload_keeps_its_old_version_and_its_window()
+    {
+        _bundles.WriteDense("a");
+        _bundles.WriteDense("b", seed: 4);
+        var registry = new ProbeRegistry(_bundles.Root, Options);
+        var before = (await registry.ReloadAsync()).Active;
+        before.Get("b").Drift.Record(0.7, true);
+        Corrupt("b");
+        _bundles.WriteDense("c", seed: 5);
+
+        var result = await registry.ReloadAsync();
+
+        Assert.True(result.Swapped);
+        Assert.Equal(["a", "b", "c"], result.LoadedProbeIds);
+        Assert.Same(before.Get("b"), result.Active.Get("b"));
+        Assert.Equal(1, result.Active.Get("b").Drift.Snapshot().WindowCount);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(_bundles.Path("b"), error.Directory);
+        Assert.Contains("SHA-256", error.Message);
+        Assert.Contains("still serving the version loaded before", error.Message);
+
+        Directory.Delete(_bundles.Path("b"), recursive: true); // removed on purpose: dropped, not kept
+        Assert.Equal(["a", "c"], (await registry.ReloadAsync()).LoadedProbeIds);
+    }
+
+    [Fact]
     public async Task Unchanged_probes_keep_their_drift_window_across_reloads()
     {
         _bundles.WriteDense("tox-dense");

@@ -46,10 +46,10 @@ public sealed class SaeSyntheticCommandTests : IDisposable
     public void Bad_options_are_refused_before_any_training()
     {
         var (code, _, stderr) = TrainSaeCommandTests.Invoke("sae-synthetic", "--features", "0", "--out", Path.Combine(_dir, "x"));
-        Assert.Equal(2, code);
+        Assert.Equal(1, code);
         Assert.Contains("--features", stderr);
         (code, _, stderr) = TrainSaeCommandTests.Invoke("sae-synthetic", "--correlation", "1.5", "--out", Path.Combine(_dir, "x"));
-        Assert.Equal(2, code);
+        Assert.Equal(1, code);
         Assert.Contains("--correlation", stderr);
         Assert.False(Directory.Exists(Path.Combine(_dir, "x")));
     }

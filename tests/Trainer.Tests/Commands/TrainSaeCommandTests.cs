@@ -69,7 +69,7 @@ public sealed class TrainSaeCommandTests : IDisposable
         SafetensorsWriter.Write(acts, [TensorToWrite.BFloat16(Key, data, 256, 8)]);
         var outDir = Path.Combine(_dir, "never");
         var (code, _, stderr) = Invoke("train-sae", "--acts", acts, "--key", Key, "--arch", "topk", "--width", "16", "--k", "2", "--out", outDir);
-        Assert.Equal(2, code);
+        Assert.Equal(1, code);
         Assert.Contains("NaN", stderr);
         Assert.Contains(Key, stderr);
         Assert.Contains("[37, 5]", stderr);
@@ -84,7 +84,7 @@ public sealed class TrainSaeCommandTests : IDisposable
         var acts = Path.Combine(_dir, "inf.safetensors");
         SafetensorsWriter.Write(acts, [TensorToWrite.Singles(Key, data, 64, 4)]);
         var (code, _, stderr) = Invoke("train-sae", "--acts", acts, "--key", Key, "--arch", "topk", "--width", "8", "--k", "2", "--out", Path.Combine(_dir, "o"));
-        Assert.Equal(2, code);
+        Assert.Equal(1, code);
         Assert.Contains("-Inf", stderr);
     }
 
@@ -93,7 +93,7 @@ public sealed class TrainSaeCommandTests : IDisposable
     {
         var acts = WriteActivations("acts.safetensors", rows: 64, dIn: 4);
         var (code, _, stderr) = Invoke("train-sae", "--acts", acts, "--key", "blocks.9.hook_resid_post", "--arch", "topk", "--width", "8", "--k", "2", "--out", Path.Combine(_dir, "o"));
-        Assert.Equal(2, code);
+        Assert.Equal(1, code);
         Assert.Contains("blocks.9.hook_resid_post", stderr);
         Assert.Contains(Key, stderr);
     }
@@ -107,7 +107,7 @@ public sealed class TrainSaeCommandTests : IDisposable
         var acts = WriteActivations("acts.safetensors", rows: 64, dIn: 4);
         var outDir = Path.Combine(_dir, "o");
         var (code, _, stderr) = Invoke("train-sae", "--acts", acts, "--key", Key, "--arch", "topk", "--width", width, "--k", k, "--out", outDir);
-        Assert.Equal(2, code);
+        Assert.Equal(1, code);
         Assert.Contains(named, stderr);
         Assert.False(Directory.Exists(outDir));
     }
@@ -121,7 +121,7 @@ public sealed class TrainSaeCommandTests : IDisposable
         var other = WriteActivations("a6.safetensors", rows: 256, dIn: 6);
         var (code, _, stderr) = Invoke("train-sae", "--acts", other, "--key", Key, "--arch", "topk", "--width", "16", "--k", "2", "--steps", "5",
             "--resume", saeDir, "--out", Path.Combine(_dir, "second"));
-        Assert.Equal(2, code);
+        Assert.Equal(1, code);
         Assert.Contains("d_in = 8", stderr);
         Assert.Contains("d_in = 6", stderr);
     }

@@ -1,0 +1,83 @@
+using ProbeMonitor.Estimators.Optimization;
+
+namespace ProbeMonitor.Estimators;
+
+/// <summary>
+/// L2-regularised binary logistic regression with scikit-learn's lbfgs objective and stopping rules, solved by this
+/// project's own L-BFGS in double precision over single-precision data.
+/// </summary>
+/// <remarks>
+/// scikit-learn 1.2 minimises Σᵢ logloss + ‖w‖²/(2C) (the same minimiser as C·Σ logloss + ½‖w‖²) with SciPy's L-BFGS-B,
+/// gtol = tol, ftol = 2.22e-9, maxcor = 10. This class minimises the same function with the same tolerances, so at equal
+/// settings the two stop near the same point; with tight tolerances both reach the unique optimum.
+/// </remarks>
+public static class LogisticRegression
+{
+    /// <summary>Fits one model; <paramref name="warmStart"/> (same features and scaling choice) seeds the solver.</summary>
+    /// <param name="x">Training rows, [y.Length, features] row-major.</param>
+    /// <param name="y">Labels 0/1, both present.</param>
+    /// <param name="features">Columns of x.</param>
+    /// <param name="options">Hyper-parameters; defaults as sklearn.</param>
+    /// <param name="warmStart">A previous solution to start from, or null to start at zero.</param>
+    /// <exception cref="ArgumentException">Empty, mis-shaped or non-finite data, or labels other than 0/1.</exception>
+    /// <exception cref="SingleClassException">Only one class in y.</exception>
+    public static LogisticRegressionModel Fit(ReadOnlySpan<float> x, ReadOnlySpan<int> y, int features,
+        LogisticRegressionOptions? options = null, LogisticRegressionModel? warmStart = null)
+    {
+        var o = options ?? new LogisticRegressionOptions();
+        return FitPath(x, y, features, [o.C], o, warmStart)[0];
+    }
+
+    /// <summary>
+    /// Fits one model per C, warm-starting each from its neighbour: the path is solved from the smallest C (most
+    /// regularised, easiest) upwards and returned in the order of <paramref name="cs"/>. Scaling, when asked for, is fitted once.
+    /// </summary>
+    public static unsafe LogisticRegressionModel[] FitPath(ReadOnlySpan<float> x, ReadOnlySpan<int> y, int features, ReadOnlySpan<double> cs,
+        LogisticRegressionOptions? options = null, LogisticRegressionModel? warmStart = null)
+    {
+        var o = options ?? new LogisticRegressionOptions();
+        o.Validate();
+        if (cs.Length == 0) throw new ArgumentException("LogisticRegression: the C grid is empty.", nameof(cs));
+        foreach (var c in cs) (o with { C = c }).Validate();
+        TrainingData.CheckBinary(x, y, features, nameof(LogisticRegression));
+        if (warmStart is not null && (warmStart.Features != features || (warmStart.Scaling is not null) != o.Standardize))
+            throw new ArgumentException($"LogisticRegression: the warm start has {warmStart.Features} features (scaled: {warmStart.Scaling is not null}) but the fit has {features} (scaled: {o.Standardize}).", nameof(warmStart));
+
+        var scaling = o.Standardize ? warmStart?.Scaling ?? FeatureScaling.Fit(x, features) : null;
+        var cValues = cs.ToArray();
+        var order = Enumerable.Range(0, cValues.Length).OrderBy(i => cValues[i]).ToArray();
+        var results = new LogisticRegressionModel[cs.Length];
+        fixed (float* px = x)
+        {
+            var objective = new LogisticObjective(px, y.Length, features, y, scaling, o.FitIntercept, o.MaxDegreeOfParallelism);
+            var theta = new double[objective.Parameters];
+            if (warmStart is not null)
+            {
+                warmStart.Coefficients.CopyTo(theta, 0);
+                if (o.FitIntercept) theta[features] = warmStart.Intercept;
+            }
+            var lbfgs = new LbfgsOptions(MaxIterations: o.MaxIterations, GradientTolerance: o.Tolerance);
+            foreach (int k in order)
+            {
+                double c = cValues[k];
+                objective.InverseC = 1.0 / c;
+                var result = Lbfgs.Minimize(objective.Evaluate, theta, lbfgs);
+                var w = theta.AsSpan(0, features).ToArray();
+                double b = o.FitIntercept ? theta[features] : 0.0;
+                results[k] = new LogisticRegressionModel(w, b, scaling, c, result.Iterations, result.Converged, c * result.Value, result.Evaluations);
+            }
+        }
+        return results;
+    }
+
+    /// <summary>numpy.logspace(start, stop, count): 10^start … 10^stop, evenly spaced in the exponent (the sparse-probing grid is LogSpace(5, −5, 10)).</summary>
+    public static double[] LogSpace(double start, double stop, int count)
+    {
+        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), $"LogSpace needs at least one point, got {count}.");
+        if (count == 1) return [Math.Pow(10, start)];
+        var values = new double[count];
+        double step = (stop - start) / (count - 1);
+        for (int i = 0; i < count; i++) values[i] = Math.Pow(10, i == count - 1 ? stop : start + i * step);
+        return values;
+    }
+}

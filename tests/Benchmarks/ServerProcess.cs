@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace ProbeMonitor.Benchmarks;
+
+/// <summary>This benchmark program started again as <c>serve --server</c> in a child process; closing its stdin stops it.</summary>
+internal sealed class ServerProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly HttpClient _http = new();
+
+    private ServerProcess(Process process, Uri grpc, Uri http)
+    {
+        _process = process;
+        GrpcAddress = grpc;
+        HttpAddress = http;
+    }
+
+    public Uri GrpcAddress { get; }
+
+    public Uri HttpAddress { get; }
+
+    public int Pid => _process.Id;
+
+    /// <summary>The CPU time the server process has used so far.</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
+    public static async Task<ServerProcess> StartAsync(string probesDir, IEnumerable<string> serverArgs)
+    {
+        // Under `dotnet X.dll` the process is dotnet and the program is our assembly; under the apphost it is the program itself.
+        var self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
+        var psi = new ProcessStartInfo(self) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(typeof(ServerProcess).Assembly.Location);
+        foreach (var a in new[] { "serve", "--server", "--probes", probesDir }.Concat(serverArgs)) psi.ArgumentList.Add(a);
+        var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the server process");
+        try
+        {
+            while (true)
+            {
+                // Kestrel may log first (e.g. "Overriding address(es)"); the ports line is the one starting "grpc ".
+                var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(120))
+                           ?? throw new InvalidOperationException("the server process exited before printing its ports");
+                if (line.Split(' ') is not ["grpc", var grpc, "http", var http]) continue;
+                _ = process.StandardOutput.ReadToEndAsync(); // drain, so a chatty server never blocks on a full pipe
+                return new ServerProcess(process, new Uri($"http://{grpc}"), new Uri($"http://{http}"));
+            }
+        }
+        catch
+        {
+            process.Kill(entireProcessTree: true);
+            process.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The mean scoring batch size so far, from the server's /metrics.</summary>
+    public async Task<double> BatchSizesAsync()
+    {
+        var text = await _http.GetStringAsync(new Uri(HttpAddress, "/metrics"));
+        double Sample(string name) => text.Split('\n').Where(l => l.StartsWith(name + " ", StringComparison.Ordinal))
+            .Select(l => double.Parse(l[(name.Length + 1)..], CultureInfo.InvariantCulture)).Single();
+        return Sample("probemon_batch_size_sum") / Sample("probemon_batch_size_count");
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        try
+        {
+            _process.StandardInput.Close();
+            if (!_process.WaitForExit(10_000)) _process.Kill(entireProcessTree: true);
+        }
+        finally
+        {
+            _process.Dispose();
+        }
+    }
+}
