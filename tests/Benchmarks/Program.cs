@@ -12,6 +12,7 @@ var verbs = new Dictionary<string, (string Summary, Func<string[], int> Run)>(St
     ["logreg"] = ("C-grid logistic regression (2000×3584, logspace(5,−5,10), lbfgs) vs scikit-learn 1.2", LogRegBenchmark.Run),
     ["sparse-rank"] = ("1-sparse CV-AUC ranking of 131,072 latents × 2,000 examples vs per-latent sklearn (extrapolated)", SparseRankBenchmark.Run),
     ["prefill"] = ("Gemma-2 forward (d 1024, 12 layers, 8×256 tokens) vs eager PyTorch 1.13, full and truncated", PrefillBenchmark.Run),
+    ["sae-train"] = ("TopK SAE training tokens/s (d_in 2304, width 16384, k 64) vs the SAELens-style PyTorch step", SaeTrainBenchmark.Run),
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var verb))

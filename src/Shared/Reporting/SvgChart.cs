@@ -14,7 +14,7 @@ public static class SvgChart
     /// <summary>A named series of values, one per category (bars) or per x position (lines).</summary>
     public sealed record Series(string Name, IReadOnlyList<double> Values);
 
-    private const int Width = 760, Height = 440, Left = 64, Right = 170, Top = 48, Bottom = 64;
+    private const int Width = 800, Height = 440, Left = 64, Right = 210, Top = 48, Bottom = 64;
     private static readonly string[] Palette = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#9c755f"];
 
     /// <summary>Bars grouped by category, one colour per series, each bar labelled with its value.</summary>
@@ -43,7 +43,7 @@ public static class SvgChart
                    .Append($"<title>{Esc(series[s].Name)} — {Esc(categories[c])}: {F(v, "G4")}</title></rect>\n");
                 svg.Append($"<text x=\"{F(x + bar * 0.46)}\" y=\"{F(y - 3)}\" font-size=\"10\" text-anchor=\"middle\">{F(v, "0.00")}</text>\n");
             }
-            svg.Append($"<text x=\"{F(gx + group / 2)}\" y=\"{F(Top + plotH + 18)}\" font-size=\"11\" text-anchor=\"middle\">{Esc(categories[c])}</text>\n");
+            CategoryLabel(svg, categories[c], gx + group / 2, Top + plotH + 16, group);
         }
         Legend(svg, series);
         return End(svg);
@@ -128,6 +128,18 @@ public static class SvgChart
             svg.Append($"<rect x=\"{F(x)}\" y=\"{F(y - 9)}\" width=\"12\" height=\"12\" fill=\"{Palette[s % Palette.Length]}\"/>\n");
             svg.Append($"<text x=\"{F(x + 18)}\" y=\"{F(y + 1)}\" font-size=\"11\">{Esc(series[s].Name)}</text>\n");
         }
+    }
+
+    /// <summary>A category label centred under its group, broken at a space into two lines when it would overflow the group.</summary>
+    private static void CategoryLabel(StringBuilder svg, string label, double x, double y, double room)
+    {
+        const double CharWidth = 6.0;
+        int split = label.Length * CharWidth > room ? label.LastIndexOf(' ', label.Length / 2 + label.Length / 4) : -1;
+        svg.Append($"<text x=\"{F(x)}\" y=\"{F(y)}\" font-size=\"11\" text-anchor=\"middle\">");
+        if (split <= 0) svg.Append(Esc(label));
+        else
+            svg.Append($"<tspan x=\"{F(x)}\">{Esc(label[..split])}</tspan><tspan x=\"{F(x)}\" dy=\"13\">{Esc(label[(split + 1)..])}</tspan>");
+        svg.Append("</text>\n");
     }
 
     private static string F(double v, string format = "0.##") => v.ToString(format, CultureInfo.InvariantCulture);

@@ -27,6 +27,15 @@ public sealed class SvgChartTests
     }
 
     [Fact]
+    public void Long_category_labels_wrap_onto_two_lines_at_a_space()
+    {
+        var categories = new[] { "a", "soft-frozen decoder baseline", "b", "c", "d", "e" };
+        var doc = XDocument.Parse(SvgChart.GroupedBars("t", categories, [new SvgChart.Series("s", [1, 2, 3, 4, 5, 6])], "y"));
+        var label = doc.Descendants(Svg + "text").Single(t => t.Elements(Svg + "tspan").Any());
+        Assert.Equal(["soft-frozen decoder", "baseline"], label.Elements(Svg + "tspan").Select(t => t.Value));
+    }
+
+    [Fact]
     public void Lines_are_well_formed_with_a_polyline_per_series_skipping_non_finite_points()
     {
         var text = SvgChart.Lines("FVU", [0, 50, 100], [new SvgChart.Series("a", [1, 0.5, 0.25]), new SvgChart.Series("b", [0.9, double.NaN, 0.1])], "step", "FVU");
