@@ -62,6 +62,10 @@ internal static class GrpcServerCallPipeline
         }
 
         var (status, trailers) = await OutcomeAsync(handler, http, deadlineCts, options, logger, method);
+        // The deadline timer has millisecond granularity, so a fast handler can beat a microsecond deadline: a call that ends
+        // after its deadline is DEADLINE_EXCEEDED whatever the handler managed, as the client will have given up on it.
+        if (status.Code == GrpcStatusCode.OK && deadline is { } due && DateTime.UtcNow >= due)
+            (status, trailers) = (new GrpcStatus(GrpcStatusCode.DeadlineExceeded, "Deadline exceeded."), null);
         await call.CompleteAsync(status, trailers);
     }
 
