@@ -5,6 +5,8 @@ using ProbeMonitor.Estimators;
 using ProbeMonitor.Formats.Numpy;
 using ProbeMonitor.Statistics;
 
+using ProbeMonitor.TestSupport;
+
 namespace ProbeMonitor.Benchmarks;
 
 /// <summary>
@@ -19,8 +21,6 @@ namespace ProbeMonitor.Benchmarks;
 /// </remarks>
 public static class LogRegBenchmark
 {
-    private const string Python = "/usr/bin/python3";
-
     private const string SklearnScript = """
         import json, sys, time
         import numpy as np
@@ -69,7 +69,7 @@ public static class LogRegBenchmark
         var (x, y, xt, yt) = SyntheticActivations(seed, rows, testRows, features);
         var cs = LogisticRegression.LogSpace(5, -5, 10);
         const double tol = 1e-4;
-        string loadBefore = LoadAverage();
+        string loadBefore = MachineLoad.Average();
         Console.WriteLine($"data: {rows}×{features} train, {testRows} test (seed {seed}); C grid logspace(5,−5,10); lbfgs max_iter {maxIter}, tol {tol}");
         Console.WriteLine($"cores: {Environment.ProcessorCount}; load average before: {loadBefore}");
 
@@ -93,11 +93,11 @@ public static class LogRegBenchmark
                     xt = WriteNpy(dir, "xt", xt, [testRows, features]), yt = WriteNpy(dir, "yt", yt),
                     cs, max_iter = maxIter, tol,
                 });
-                sk = JsonDocument.Parse(RunPython(SklearnScript, stdin));
+                sk = JsonDocument.Parse(Peers.RunPython(SklearnScript, stdin, TimeSpan.FromHours(1)));
             }
             finally { Directory.Delete(dir, recursive: true); }
         }
-        string loadAfter = LoadAverage();
+        string loadAfter = MachineLoad.Average();
 
         Console.WriteLine();
         Console.WriteLine("| C | ours iters/evals | ours AUC | sklearn cold iters | sklearn cold AUC | sklearn warm AUC |");
@@ -197,28 +197,4 @@ public static class LogRegBenchmark
         return path;
     }
 
-    private static string RunPython(string script, string stdin)
-    {
-        var psi = new ProcessStartInfo(Python) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add(script);
-        // Same thread budget as our side: OpenBLAS may use every core, like our Parallel.For.
-        string threads = Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture);
-        psi.Environment["OPENBLAS_NUM_THREADS"] = threads;
-        psi.Environment["OMP_NUM_THREADS"] = threads;
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {Python}");
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        p.StandardInput.Write(stdin);
-        p.StandardInput.Close();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"python3 exited {p.ExitCode}: {stderr.Result}");
-        return stdout.Result;
-    }
-
-    private static string LoadAverage()
-    {
-        try { return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
-        catch (IOException) { return "unknown"; }
-    }
 }

@@ -6,6 +6,8 @@ using ProbeMonitor.Evaluation;
 using ProbeMonitor.Formats.Numpy;
 using ProbeMonitor.Sae;
 
+using ProbeMonitor.TestSupport;
+
 namespace ProbeMonitor.Benchmarks;
 
 /// <summary>
@@ -20,8 +22,6 @@ namespace ProbeMonitor.Benchmarks;
 /// </remarks>
 public static class SparseRankBenchmark
 {
-    private const string Python = "/usr/bin/python3";
-
     private const string SklearnScript = """
         import json, sys, time
         import numpy as np
@@ -70,7 +70,7 @@ public static class SparseRankBenchmark
         var foldOf = StratifiedHoldout.FoldIds(Splits.StratifiedKFold(y, folds, seed), rows);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"data: {rows} examples × {width} latents, mean L0 {latents.NonZeros / (double)rows:F1} ({latents.NonZeros} non-zeros, generated in {generate:F1} s); {folds} folds"));
-        Console.WriteLine($"cores: {Environment.ProcessorCount}; load average before: {LoadAverage()}");
+        Console.WriteLine($"cores: {Environment.ProcessorCount}; load average before: {MachineLoad.Average()}");
 
         OneSparseRanking.CvAuc(latents, y, foldOf, folds); // JIT warm-up
         var times = new List<double>();
@@ -99,7 +99,7 @@ public static class SparseRankBenchmark
                 {
                     x = WriteNpy(dir, "x", latents.Gather(ids), [rows, ids.Length]), y = WriteNpy(dir, "y", y), fold = WriteNpy(dir, "fold", foldOf), folds,
                 });
-                using var sk = JsonDocument.Parse(RunPython(SklearnScript, stdin));
+                using var sk = JsonDocument.Parse(Peers.RunPython(SklearnScript, stdin, TimeSpan.FromHours(1)));
                 double seconds = sk.RootElement.GetProperty("seconds").GetDouble();
                 var skAuc = sk.RootElement.GetProperty("auc").EnumerateArray().Select(e => e.GetDouble()).ToArray();
                 double worst = ids.Select((j, k) => Math.Abs(skAuc[k] - auc[j])).Max();
@@ -114,7 +114,7 @@ public static class SparseRankBenchmark
             }
             finally { Directory.Delete(dir, recursive: true); }
         }
-        Console.WriteLine($"load average after: {LoadAverage()}");
+        Console.WriteLine($"load average after: {MachineLoad.Average()}");
         return 0;
     }
 
@@ -168,24 +168,4 @@ public static class SparseRankBenchmark
         return path;
     }
 
-    private static string RunPython(string script, string stdin)
-    {
-        var psi = new ProcessStartInfo(Python) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add(script);
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {Python}");
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        p.StandardInput.Write(stdin);
-        p.StandardInput.Close();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"python3 exited {p.ExitCode}: {stderr.Result}");
-        return stdout.Result;
-    }
-
-    private static string LoadAverage()
-    {
-        try { return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
-        catch (IOException) { return "unknown"; }
-    }
 }

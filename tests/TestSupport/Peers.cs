@@ -66,7 +66,10 @@ public static class Peers
         };
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
-        psi.Environment["OMP_NUM_THREADS"] = "2";
+        // The peer gets the same thread budget as our side (Parallel.For and OpenBLAS use every core).
+        string threads = Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        psi.Environment["OMP_NUM_THREADS"] = threads;
+        psi.Environment["OPENBLAS_NUM_THREADS"] = threads;
         using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {fileName}");
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
