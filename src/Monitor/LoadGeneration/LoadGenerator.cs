@@ -35,10 +35,16 @@ public static class LoadGenerator
         await Task.WhenAll(workers).ConfigureAwait(false);
 
         var (byStatus, lastEnd) = LoadTally.Merge(tallies);
-        var all = LatencySummary.FromTicks(byStatus.Values.SelectMany(t => t).ToArray());
-        var summaries = byStatus.ToDictionary(kv => kv.Key, kv => LatencySummary.FromTicks(kv.Value));
         var elapsed = lastEnd > pacer.MeasureStart ? TimeProvider.System.GetElapsedTime(pacer.MeasureStart, lastEnd) : TimeSpan.Zero;
-        return new LoadReport(options, payload, elapsed, summaries, all);
+        return new LoadReport(options, payload, elapsed,
+            byStatus.ToDictionary(kv => kv.Key, kv => LatencySummary.FromTicks(kv.Value.Latency)),
+            LatencySummary.FromTicks(byStatus.Values.SelectMany(t => t.Latency).ToArray()))
+        {
+            ServiceByStatus = byStatus.ToDictionary(kv => kv.Key, kv => LatencySummary.FromTicks(kv.Value.Service)),
+            Service = LatencySummary.FromTicks(byStatus.Values.SelectMany(t => t.Service).ToArray()),
+            Scheduled = pacer.MeasuredScheduled,
+            Unsent = pacer.MeasuredUnsent,
+        };
     }
 
     /// <summary>The requests to send and a description of them; activation width and layer come from ListProbes unless given.</summary>
@@ -89,6 +95,7 @@ public static class LoadGenerator
             var request = requests[next];
             next += options.Concurrency;
             var status = GrpcStatusCode.OK;
+            long sent = TimeProvider.System.GetTimestamp();
             try
             {
                 using var call = channel.UnaryCall(ProbeMonitorMethods.Score, request,
@@ -101,7 +108,7 @@ public static class LoadGenerator
             }
             long end = TimeProvider.System.GetTimestamp();
             if (cancellationToken.IsCancellationRequested) break; // cut short by the caller: not the server's answer
-            if (slot.Measured) tally.Record(status, slot.Intended, end);
+            if (slot.Measured) tally.Record(status, slot.Intended, sent, end);
         }
     }
 }

@@ -21,8 +21,15 @@ public static class LoadReportJson
     /// <summary>Writes <paramref name="report"/> to <paramref name="stream"/>.</summary>
     public static void Write(LoadReport report, Stream stream)
     {
-        ArgumentNullException.ThrowIfNull(report);
         using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        Write(report, w);
+    }
+
+    /// <summary>Writes <paramref name="report"/> as one JSON object (e.g. a property's value inside a larger document).</summary>
+    public static void Write(LoadReport report, Utf8JsonWriter w)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(w);
         var o = report.Options;
         w.WriteStartObject();
         w.WriteString("target", o.Target.ToString());
@@ -45,15 +52,24 @@ public static class LoadReportJson
         w.WriteEndObject();
         w.WriteNumber("throughput_rps", report.Throughput);
         w.WriteNumber("ok_throughput_rps", report.OkThroughput);
-        w.WritePropertyName("latency_us");
-        Summary(w, report.All);
-        w.WriteStartObject("latency_us_by_status");
-        foreach (var (status, s) in report.ByStatus.OrderBy(kv => kv.Key))
+        if (report.Scheduled is { } scheduled) w.WriteNumber("scheduled", scheduled);
+        else w.WriteNull("scheduled");
+        w.WriteNumber("unsent", report.Unsent);
+        Summaries(w, "latency_us", report.All, report.ByStatus);
+        Summaries(w, "service_us", report.Service, report.ServiceByStatus);
+        w.WriteEndObject();
+    }
+
+    private static void Summaries(Utf8JsonWriter w, string name, LatencySummary all, IReadOnlyDictionary<GrpcStatusCode, LatencySummary> byStatus)
+    {
+        w.WritePropertyName(name);
+        Summary(w, all);
+        w.WriteStartObject(name + "_by_status");
+        foreach (var (status, s) in byStatus.OrderBy(kv => kv.Key))
         {
             w.WritePropertyName(LoadReport.StatusName(status));
             Summary(w, s);
         }
-        w.WriteEndObject();
         w.WriteEndObject();
     }
 

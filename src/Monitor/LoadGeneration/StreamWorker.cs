@@ -36,8 +36,8 @@ internal sealed class StreamWorker(GrpcChannel channel, RequestSet requests, Pac
             {
                 await foreach (var _ in call.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
                 {
-                    var slot = session.Answered();
-                    if (slot.Measured) tally.Record(GrpcStatusCode.OK, slot.Intended, TimeProvider.System.GetTimestamp());
+                    var (slot, sent) = session.Answered();
+                    if (slot.Measured) tally.Record(GrpcStatusCode.OK, slot.Intended, sent, TimeProvider.System.GetTimestamp());
                 }
             }
             catch (GrpcStatusException e)
@@ -47,8 +47,8 @@ internal sealed class StreamWorker(GrpcChannel channel, RequestSet requests, Pac
             long end = TimeProvider.System.GetTimestamp();
             var unanswered = session.End();
             if (!cancellationToken.IsCancellationRequested)
-                foreach (var slot in unanswered)
-                    if (slot.Measured) tally.Record(status == GrpcStatusCode.OK ? GrpcStatusCode.Internal : status, slot.Intended, end);
+                foreach (var (slot, sent) in unanswered)
+                    if (slot.Measured) tally.Record(status == GrpcStatusCode.OK ? GrpcStatusCode.Internal : status, slot.Intended, sent, end);
             return await writer.ConfigureAwait(false);
         }
         finally
@@ -73,7 +73,7 @@ internal sealed class StreamWorker(GrpcChannel channel, RequestSet requests, Pac
                     await call.RequestStream.CompleteAsync().ConfigureAwait(false);
                     return true;
                 }
-                if (!session.TrySend(slot.Value))
+                if (!session.TrySend(slot.Value, TimeProvider.System.GetTimestamp()))
                 {
                     _carried = slot;
                     return false;
@@ -97,7 +97,7 @@ internal sealed class StreamWorker(GrpcChannel channel, RequestSet requests, Pac
     /// <summary>The requests of one stream awaiting answers, in order, and the window of those allowed in flight.</summary>
     private sealed class Session(int window, CancellationToken cancellationToken) : IDisposable
     {
-        private readonly Queue<Slot> _pending = new();
+        private readonly Queue<(Slot Slot, long Sent)> _pending = new();
         private readonly CancellationTokenSource _ended = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         private bool _over;
 
@@ -106,21 +106,21 @@ internal sealed class StreamWorker(GrpcChannel channel, RequestSet requests, Pac
         /// <summary>Fires when the stream has ended (or the run was cancelled).</summary>
         public CancellationToken Ended => _ended.Token;
 
-        /// <summary>Queues a request about to be written; false when the stream has already ended.</summary>
-        public bool TrySend(Slot slot)
+        /// <summary>Queues a request about to be written (at <paramref name="sent"/>); false when the stream has already ended.</summary>
+        public bool TrySend(Slot slot, long sent)
         {
             lock (_pending)
             {
                 if (_over) return false;
-                _pending.Enqueue(slot);
+                _pending.Enqueue((slot, sent));
                 return true;
             }
         }
 
-        /// <summary>The oldest request, now answered.</summary>
-        public Slot Answered()
+        /// <summary>The oldest request and when it was sent, now answered.</summary>
+        public (Slot Slot, long Sent) Answered()
         {
-            Slot slot;
+            (Slot, long) slot;
             lock (_pending)
             {
                 if (!_pending.TryDequeue(out slot))
@@ -131,9 +131,9 @@ internal sealed class StreamWorker(GrpcChannel channel, RequestSet requests, Pac
         }
 
         /// <summary>Marks the stream over and returns the requests it never answered.</summary>
-        public List<Slot> End()
+        public List<(Slot Slot, long Sent)> End()
         {
-            List<Slot> left;
+            List<(Slot, long)> left;
             lock (_pending)
             {
                 _over = true;

@@ -46,6 +46,10 @@ public sealed class LoadGeneratorTests : IDisposable
         Assert.Equal([GrpcStatusCode.OK], report.ByStatus.Keys);
         Assert.True(report.All.P50Us <= report.All.P99Us && report.All.P99Us <= report.All.MaxUs);
         Assert.True(report.Elapsed > TimeSpan.Zero);
+        Assert.Equal((Measured, 0L), (report.Scheduled, report.Unsent));
+        // Service time runs from the actual send, never before the scheduled time: it is at most the latency, request by request.
+        Assert.Equal(report.All.Count, report.Service.Count);
+        Assert.True(report.Service.MaxUs <= report.All.MaxUs && report.Service.MeanUs <= report.All.MeanUs);
         if (rpc == RpcKind.Unary)
             await WaitForCallsAsync(sidecar, method, "OK", Sent);
         else // every message was scored: the scorer's per-probe counter saw each of them once
