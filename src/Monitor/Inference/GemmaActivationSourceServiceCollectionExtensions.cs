@@ -26,8 +26,13 @@ public static class GemmaActivationSourceServiceCollectionExtensions
         services.TryAddSingleton<IActivationSource>(sp =>
         {
             var modelId = GemmaActivationSource.ResolveModelId(modelDir, options.ModelId);
-            var source = GemmaActivationSource.Load(modelDir, options.TokenizerPath, modelId, HighestProbeLayer(options.ProbesDir, modelId));
-            sp.GetService<ILoggerFactory>()?.CreateLogger(typeof(GemmaActivationSource)).LogInformation(
+            var highest = HighestProbeLayer(options.ProbesDir, modelId);
+            var logger = sp.GetService<ILoggerFactory>()?.CreateLogger(typeof(GemmaActivationSource));
+            if (highest is null)
+                logger?.LogWarning("No probe bundle in {Probes} reads model {ModelId}: loading every layer; text requests need probes of this id (--model-id)",
+                    options.ProbesDir ?? "(no --probes)", modelId);
+            var source = GemmaActivationSource.Load(modelDir, options.TokenizerPath, modelId, highest);
+            logger?.LogInformation(
                 "Model {ModelId} from {Directory}: layers 0..{Last} of {Layers} loaded, d_model {DModel}, at most {MaxTokens} tokens a sequence",
                 source.ModelId, modelDir, source.LoadedLayers - 1, source.Config.NumHiddenLayers, source.DModel, source.MaxSequenceLength);
             return source;

@@ -135,6 +135,46 @@ public sealed class GemmaActivationSourceTests : IDisposable
         Assert.Contains("88 ids but the model's vocab_size is 64", mismatch);
     }
 
+    [Fact]
+    public void Tokenizing_from_many_threads_gives_what_one_thread_gives()
+    {
+        using var source = GemmaActivationSource.Load(_tiny.ModelDir);
+        var texts = Enumerable.Range(0, 64).Select(i => string.Concat(Enumerable.Range(0, 1 + i % 7).Select(j => "abc fig why "[(i + j) % 12]))).ToArray();
+        var expected = texts.Select(t => _tiny.Tokenizer.Encode(t)).ToArray();
+        var prompts = new int[texts.Length][];
+        var chats = new int[texts.Length][];
+        Parallel.For(0, texts.Length * 4, new ParallelOptions { MaxDegreeOfParallelism = 8 }, k =>
+        {
+            int i = k % texts.Length;
+            prompts[i] = source.Tokenize(texts[i]);
+            chats[i] = source.ApplyChatTemplate([new ChatTurn("user", texts[i])]);
+        });
+        Assert.Equal(expected, prompts);
+        Assert.Equal(texts.Select(t => _tiny.Tokenizer.EncodeConversation([new("user", t)])).ToArray(), chats);
+    }
+
+    [Fact]
+    public void The_layers_to_load_come_from_readable_probe_manifests_of_this_model_only()
+    {
+        Assert.Equal(TinyGemmaServing.Layer, GemmaActivationSourceServiceCollectionExtensions.HighestProbeLayer(_tiny.ProbesDir, TinyGemmaServing.ModelId));
+        Assert.Null(GemmaActivationSourceServiceCollectionExtensions.HighestProbeLayer(_tiny.ProbesDir, "acme/other"));
+        Assert.Null(GemmaActivationSourceServiceCollectionExtensions.HighestProbeLayer(null, TinyGemmaServing.ModelId));
+        Assert.Null(GemmaActivationSourceServiceCollectionExtensions.HighestProbeLayer(Path.Combine(_tiny.Root, "nowhere"), TinyGemmaServing.ModelId));
+
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(_tiny.ProbesDir, TinyGemmaServing.LastId, "manifest.json")))!;
+        manifest["model"]!["layer"] = 2;
+        foreach (var name in new[] { ".staging", "broken" })
+        {
+            Directory.CreateDirectory(Path.Combine(_tiny.ProbesDir, name));
+            File.WriteAllText(Path.Combine(_tiny.ProbesDir, name, "manifest.json"), name == "broken" ? "{ not json" : manifest.ToJsonString());
+        }
+        // A staged (hidden) bundle and an unreadable one do not count.
+        Assert.Equal(TinyGemmaServing.Layer, GemmaActivationSourceServiceCollectionExtensions.HighestProbeLayer(_tiny.ProbesDir, TinyGemmaServing.ModelId));
+        Directory.CreateDirectory(Path.Combine(_tiny.ProbesDir, "deeper"));
+        File.WriteAllText(Path.Combine(_tiny.ProbesDir, "deeper", "manifest.json"), manifest.ToJsonString());
+        Assert.Equal(2, GemmaActivationSourceServiceCollectionExtensions.HighestProbeLayer(_tiny.ProbesDir, TinyGemmaServing.ModelId));
+    }
+
     private static void AssertClose(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string what)
     {
         Assert.Equal(expected.Length, actual.Length);

@@ -111,4 +111,21 @@ public sealed class GemmaServingTests : IDisposable
             ["--urls", "http://127.0.0.1:0", "--grpc-urls", "http://127.0.0.1:0", "--model", bare, "--tokenizer", _tiny.TokenizerPath]));
         Assert.Contains("config.json", noWeights.Message);
     }
+
+    [Fact]
+    public void The_executable_prints_the_load_error_and_exits_with_code_2()
+    {
+        var bare = Path.Combine(_tiny.Root, "bare-exe");
+        Directory.CreateDirectory(bare);
+        File.Copy(_tiny.TokenizerPath, Path.Combine(bare, "tokenizer.json"));
+        File.Copy(Path.Combine(_tiny.ModelDir, "config.json"), Path.Combine(bare, "config.json"));
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? TestSupport.Peers.FindExecutable("dotnet")!;
+        var monitor = Path.Combine(AppContext.BaseDirectory, "ProbeMonitor.Monitor.dll");
+        var run = TestSupport.Peers.Run(dotnet, [monitor, "--urls", "http://127.0.0.1:0", "--grpc-urls", "http://127.0.0.1:0", "--model", bare],
+            null, TimeSpan.FromSeconds(120));
+        Assert.True(run.ExitCode == 2, $"exit code {run.ExitCode}: {run.StdErr}");
+        Assert.StartsWith("probemonitor: cannot load the model", run.StdErr.Trim());
+        Assert.Contains("model.safetensors", run.StdErr);
+        Assert.DoesNotContain("   at ", run.StdErr); // no stack trace
+    }
 }
