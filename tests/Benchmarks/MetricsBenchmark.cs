@@ -195,7 +195,6 @@ public static class MetricsBenchmark
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-
     private static int IntOption(string[] args, string name, int fallback)
     {
         int i = Array.IndexOf(args, name);
