@@ -1,11 +1,22 @@
 using ProbeMonitor.Monitor.Hosting;
+using ProbeMonitor.Monitor.Inference;
 using ProbeMonitor.Monitor.LoadGeneration;
 
 // `loadgen …` is a client of a running sidecar; anything else starts the sidecar.
 if (LoadGenCommand.IsInvoked(args)) return await LoadGenCommand.InvokeAsync(args);
 
 MonitorApp.PreferInlineKernels();
-var app = MonitorApp.Build(args);
+WebApplication app;
+try
+{
+    app = MonitorApp.Build(args);
+}
+catch (ModelLoadException e)
+{
+    // A start-up error the operator can fix: say what, without a stack trace.
+    Console.Error.WriteLine($"probemonitor: {e.Message}");
+    return 2;
+}
 await app.RunAsync();
 return 0;
 
