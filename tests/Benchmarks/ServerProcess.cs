@@ -80,6 +80,22 @@ internal sealed class ServerProcess : IDisposable
         return (long.Parse(kb, CultureInfo.InvariantCulture) * 1024, long.Parse(heap[0], CultureInfo.InvariantCulture), long.Parse(heap[1], CultureInfo.InvariantCulture));
     }
 
+    /// <summary>The sum of the samples of <paramref name="name"/> in the server's /metrics whose labels include all of
+    /// <paramref name="labels"/> (0 when there is none).</summary>
+    public async Task<double> MetricAsync(string name, params string[] labels)
+    {
+        var text = await _http.GetStringAsync(new Uri(HttpAddress, "/metrics"));
+        double sum = 0;
+        foreach (var line in text.Split('\n'))
+        {
+            if (!(line.StartsWith(name + " ", StringComparison.Ordinal) || line.StartsWith(name + "{", StringComparison.Ordinal))) continue;
+            int space = line.LastIndexOf(' ');
+            if (labels.All(l => line.AsSpan(0, space).Contains(l, StringComparison.Ordinal)))
+                sum += double.Parse(line[(space + 1)..], CultureInfo.InvariantCulture);
+        }
+        return sum;
+    }
+
     /// <summary>The mean scoring batch size so far, from the server's /metrics.</summary>
     public async Task<double> BatchSizesAsync()
     {
