@@ -34,7 +34,7 @@ public sealed class OverloadTests : IDisposable
             gate.Wrapping(new BatcherMetricsObserver(sp.GetRequiredService<MonitorMetrics>(), sp.GetRequiredService<BatcherMetricsObserver.SharedDepth>())),
             sp.GetRequiredService<MonitorMetrics>())));
 
-        await FloodAsync(sidecar, i => Sidecar.Request(ServingBundles.Vector(i), requestId: $"r{i}"), gate.Entered, gate.Open, i => ServingBundles.Vector(i));
+        await FloodAsync(sidecar, i => Sidecar.Request(ServingBundles.Vector(i), requestId: $"r{i}"), gate.Entered, _ => gate.Open(), gate.Open, i => ServingBundles.Vector(i));
     }
 
     [Fact]
@@ -45,14 +45,17 @@ public sealed class OverloadTests : IDisposable
         using var gate = new SemaphoreSlim(0);
         model.Gate = gate;
 
-        // Token ids (2, i): the fake model's last-token activation is Vector(i).
+        // Token ids (2, i): the fake model's last-token activation is Vector(i). The accepted requests are let through the model
+        // one at a time, because behind it they meet the scoring queue, whose capacity the same switch set to 4.
         await FloodAsync(sidecar, i => new ScoreRequest { RequestId = $"r{i}", TokenIds = new TokenIds { Ids = { 2, i } } }, model.Entered,
-            () => { model.Gate = null; gate.Release(Flood); }, i => ServingBundles.Vector(i));
+            n => gate.Release(n), () => model.Gate = null, i => ServingBundles.Vector(i));
     }
 
     /// <summary>One request into the worker (held there), then <see cref="Flood"/> more at once: <see cref="Capacity"/> queue, the
-    /// rest must all be refused before the worker is released.</summary>
-    private async Task FloodAsync(Sidecar sidecar, Func<int, ScoreRequest> request, SemaphoreSlim entered, Action release, Func<int, float[]> vector)
+    /// rest must all be refused before the worker is released. <paramref name="release"/> lets n more requests past the worker;
+    /// <paramref name="open"/> stops holding it.</summary>
+    private async Task FloodAsync(Sidecar sidecar, Func<int, ScoreRequest> request, SemaphoreSlim entered, Action<int> release, Action open,
+        Func<int, float[]> vector)
     {
         var first = sidecar.ScoreAsync(request(0));
         Assert.True(await entered.WaitAsync(TimeSpan.FromSeconds(30)), "the first request never reached the worker");
@@ -82,9 +85,17 @@ public sealed class OverloadTests : IDisposable
         }
         Assert.False(first.IsCompleted);
 
-        release();
-        AssertScores(vector(0), await first);
-        foreach (var (i, task) in accepted) AssertScores(vector(i), await task);
+        // Let the held and the queued requests through one by one; each is answered correctly.
+        var waiting = accepted.Select(c => (c.I, c.Task)).Prepend((I: 0, Task: first)).ToList();
+        while (waiting.Count > 0)
+        {
+            release(1);
+            var done = await Task.WhenAny(waiting.Select(w => w.Task));
+            var (i, _) = waiting.Single(w => w.Task == done);
+            waiting.RemoveAll(w => w.Task == done);
+            AssertScores(vector(i), await done);
+        }
+        open();
 
         // Served normally afterwards, unary and streamed.
         for (int i = 0; i < 10; i++) AssertScores(vector(200 + i), await sidecar.ScoreAsync(request(200 + i)));
