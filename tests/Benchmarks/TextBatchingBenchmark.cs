@@ -71,6 +71,8 @@ public static class TextBatchingBenchmark
             bool met = ratio >= target && rows.All(r => r.Report.Errors == 0);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"throughput ratio (default / max-batch 1): {ratio:0.00}× (target ≥ {target:0.#}×: {(met ? "met" : "NOT met")}); server CPU per request ratio: {cpuRatio:0.00}×"));
+            if (rows.Any(r => r.Report.Requests < 100))
+                Console.WriteLine("warning: under 100 measured requests in a configuration; the ratio means little — raise --seconds (and --warmup-seconds past one batch).");
             Console.WriteLine($"load average before {loadBefore}, after {MachineLoad.Average()}");
             return met ? 0 : 1;
         }
