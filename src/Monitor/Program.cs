@@ -1,5 +1,9 @@
 using ProbeMonitor.Monitor.Hosting;
 using ProbeMonitor.Monitor.Inference;
+using ProbeMonitor.Monitor.LoadGeneration;
+
+// `loadgen …` is a client of a running sidecar; anything else starts the sidecar.
+if (LoadGenCommand.IsInvoked(args)) return await LoadGenCommand.InvokeAsync(args);
 
 MonitorApp.PreferInlineKernels();
 WebApplication app;
@@ -13,7 +17,7 @@ catch (ModelLoadException e)
     Console.Error.WriteLine($"probemonitor: {e.Message}");
     return 2;
 }
-app.Run();
+await app.RunAsync();
 return 0;
 
 /// <summary>Entry point; public so the test host (WebApplicationFactory) can find it.</summary>

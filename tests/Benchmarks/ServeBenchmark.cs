@@ -239,6 +239,8 @@ public static class ServeBenchmark
         BinaryPrimitives.WriteUInt32BigEndian(cannedFrame.AsSpan(1), (uint)(cannedFrame.Length - 5));
         canned.WriteTo(cannedFrame.AsSpan(5));
         app.MapPost("/bench.Echo/Raw", http => RawEchoAsync(http, cannedFrame));
+        // For the soak benchmark: the managed heap as the last GC left it, and what is allocated now (bytes).
+        app.MapGet(ServerProcess.MemoryPath, () => Results.Text(FormattableString.Invariant($"{GC.GetGCMemoryInfo().HeapSizeBytes} {GC.GetTotalMemory(false)}\n")));
         app.MapGrpcService(registry => registry
             .DuplexStreaming<ScoreRequest, ScoreResponse>("bench.Echo", "Grpc", async (requests, responses, context) =>
             {

@@ -10,6 +10,9 @@ internal static class ServeBundles
 {
     public const int Latents = 64, Rank = 64;
 
+    /// <summary>The model id every bundle names (a served model must be given this id).</summary>
+    public const string ModelId = "google/gemma-2-2b";
+
     public static readonly (string Id, string Task, string Kind)[] Probes =
     [
         ("ans-dense", ProbeManifest.AnswerabilityTask, "dense"), ("ans-sae", ProbeManifest.AnswerabilityTask, "sae"),
@@ -57,7 +60,7 @@ internal static class ServeBundles
         ProbeId: id,
         Task: task,
         Kind: kind,
-        Model: new ManifestModel("google/gemma-2-2b", layer, $"blocks.{layer}.hook_resid_post", d, Pooling.Last),
+        Model: new ManifestModel(ModelId, layer, $"blocks.{layer}.hook_resid_post", d, Pooling.Last),
         Calibration: new ManifestCalibration(CalibrationMethod.Platt, new CalibrationParameters(A: 1.1, B: -0.2)),
         Decision: new ManifestDecision(0.5),
         TrainingData: [],

@@ -57,6 +57,45 @@ internal sealed class ServerProcess : IDisposable
         }
     }
 
+    /// <summary>Where the child server reports its managed heap (see ServeBenchmark's server).</summary>
+    public const string MemoryPath = "/bench/memory";
+
+    /// <summary>Whether the server process is still running.</summary>
+    public bool IsRunning
+    {
+        get
+        {
+            _process.Refresh();
+            return !_process.HasExited;
+        }
+    }
+
+    /// <summary>The server's resident set (VmRSS of /proc/PID/status), the managed heap after its last GC, and the bytes allocated now.</summary>
+    public async Task<(long RssBytes, long GcHeapBytes, long AllocatedBytes)> MemoryAsync()
+    {
+        var status = await File.ReadAllLinesAsync($"/proc/{Pid}/status");
+        var rss = status.Single(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (rss is not [_, var kb, "kB"]) throw new InvalidDataException($"unexpected VmRSS line in /proc/{Pid}/status: {string.Join(' ', rss)}");
+        var heap = (await _http.GetStringAsync(new Uri(HttpAddress, MemoryPath))).Split(' ', StringSplitOptions.TrimEntries);
+        return (long.Parse(kb, CultureInfo.InvariantCulture) * 1024, long.Parse(heap[0], CultureInfo.InvariantCulture), long.Parse(heap[1], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The sum of the samples of <paramref name="name"/> in the server's /metrics whose labels include all of
+    /// <paramref name="labels"/> (0 when there is none).</summary>
+    public async Task<double> MetricAsync(string name, params string[] labels)
+    {
+        var text = await _http.GetStringAsync(new Uri(HttpAddress, "/metrics"));
+        double sum = 0;
+        foreach (var line in text.Split('\n'))
+        {
+            if (!(line.StartsWith(name + " ", StringComparison.Ordinal) || line.StartsWith(name + "{", StringComparison.Ordinal))) continue;
+            int space = line.LastIndexOf(' ');
+            if (labels.All(l => line.AsSpan(0, space).Contains(l, StringComparison.Ordinal)))
+                sum += double.Parse(line[(space + 1)..], CultureInfo.InvariantCulture);
+        }
+        return sum;
+    }
+
     /// <summary>The mean scoring batch size so far, from the server's /metrics.</summary>
     public async Task<double> BatchSizesAsync()
     {

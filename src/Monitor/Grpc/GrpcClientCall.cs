@@ -75,10 +75,11 @@ internal sealed class GrpcClientCall<TRequest, TResponse> : IDisposable
 
         if (response.Headers.Contains(GrpcProtocol.StatusHeader))
         {
-            // Trailers-Only: the status came in the only HEADERS frame, there is no body.
+            // Trailers-Only: the status came in the only HEADERS frame, there is no body. The status is settled before the
+            // headers task completes, so a writer that waits for the headers after a failed write finds the server's status.
             var metadata = Metadata(response.Headers);
-            _headers.TrySetResult(metadata);
             Finish(ReadStatus(response.Headers), metadata);
+            _headers.TrySetResult(metadata);
             return;
         }
         string? responseEncoding = response.Headers.TryGetValues(GrpcProtocol.EncodingHeader, out var values) ? values.FirstOrDefault() : null;

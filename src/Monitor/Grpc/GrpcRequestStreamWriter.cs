@@ -9,6 +9,9 @@ internal sealed class GrpcRequestStreamWriter<TRequest, TResponse> : IGrpcReques
 {
     private readonly GrpcClientCall<TRequest, TResponse> _call;
     private readonly GrpcStreamingRequestContent _content;
+    /// <summary>How long a failed write waits for the response that may carry the server's status (it normally is already there).</summary>
+    private static readonly TimeSpan ResponseGrace = TimeSpan.FromSeconds(2);
+
     private readonly SemaphoreSlim _writing = new(1, 1);
     private bool _completed;
 
@@ -44,13 +47,30 @@ internal sealed class GrpcRequestStreamWriter<TRequest, TResponse> : IGrpcReques
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
-                // The call is over (server status, reset, deadline): report its status, not the transport's symptom.
+                // The call is over (server status, reset, deadline): report its status, not the transport's symptom. A server
+                // that answers at once (Trailers-Only, e.g. UNAUTHENTICATED) also resets the request stream, and the reset
+                // can reach this write before the response is processed; waiting for the response headers first lets the
+                // server's status settle the call instead of a CANCELLED made up from the reset.
+                await WaitForResponseAsync().ConfigureAwait(false);
                 throw _call.Fail(e);
             }
         }
         finally
         {
             _writing.Release();
+        }
+    }
+
+    /// <summary>Waits, briefly, until the response headers have arrived or the call has failed (either ends the wait).</summary>
+    private async Task WaitForResponseAsync()
+    {
+        try
+        {
+            await _call.ResponseHeadersAsync.WaitAsync(ResponseGrace).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Failed or not there yet: the caller settles the call with what it has.
         }
     }
 

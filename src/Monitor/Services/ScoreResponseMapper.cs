@@ -58,6 +58,7 @@ public static class ScoreResponseMapper
             Model = probe.Model.Id,
             Layer = probe.Model.Layer,
             HookName = probe.Model.HookName,
+            DModel = probe.Model.DModel,
             Threshold = (float)probe.Threshold,
             CalibrationMethod = probe.Bundle.Manifest.Calibration.Method.ToString().ToLowerInvariant(),
         };

@@ -72,6 +72,32 @@ public sealed class BadInputTests(SidecarFixture fixture) : IClassFixture<Sideca
     }
 
     [Fact]
+    public async Task A_stream_with_a_wrong_key_is_unauthenticated_for_writer_and_reader_even_when_writes_race_the_answer()
+    {
+        // The server answers Trailers-Only and resets the request stream; a write in flight sees the reset, possibly before
+        // the response is processed. Both sides must still report the server's status, not a CANCELLED made up from the reset.
+        var options = new GrpcCallOptions { Headers = new GrpcMetadata().Add("authorization", "Bearer test-kez"), Deadline = DateTime.UtcNow.AddSeconds(30) };
+        for (int round = 0; round < 30; round++)
+        {
+            using var call = Sidecar.Channel.DuplexStreamingCall(ProbeMonitorMethods.ScoreStream, options);
+            var writer = Task.Run(async () =>
+            {
+                try
+                {
+                    while (true) await call.RequestStream.WriteAsync(Sidecar.Request(ServingBundles.Vector(round)));
+                }
+                catch (GrpcStatusException e)
+                {
+                    return e.StatusCode;
+                }
+            });
+            var read = await Assert.ThrowsAsync<GrpcStatusException>(async () => { await foreach (var _ in call.ReadAllAsync()) { } });
+            Assert.Equal((GrpcStatusCode.Unauthenticated, GrpcStatusCode.Unauthenticated), (read.StatusCode, await writer));
+        }
+        await StillServes();
+    }
+
+    [Fact]
     public async Task An_expired_deadline_is_deadline_exceeded()
     {
         using var client = new HttpClient(new SocketsHttpHandler()) { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };

@@ -123,8 +123,8 @@ public sealed class ScoreEndToEndTests(SidecarFixture fixture) : IClassFixture<S
             list.Probes.Select(p => (p.Id, p.Kind, p.CalibrationMethod)));
         Assert.All(list.Probes, p =>
         {
-            Assert.Equal((ServingBundles.Task, ServingBundles.Model, ServingBundles.Layer, "blocks.20.hook_resid_post", 0.5f),
-                (p.Task, p.Model, p.Layer, p.HookName, p.Threshold));
+            Assert.Equal((ServingBundles.Task, ServingBundles.Model, ServingBundles.Layer, "blocks.20.hook_resid_post", 0.5f, ServingBundles.D),
+                (p.Task, p.Model, p.Layer, p.HookName, p.Threshold, p.DModel));
         });
 
         foreach (var service in new[] { "", ProbeMonitorMethods.ServiceName })
