@@ -131,6 +131,47 @@ public sealed class ProbeScorerTests : IDisposable
         Assert.InRange(status["tox-sae"].Risk.Risk, 0, 1);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(33)]
+    [InlineData(70)] // 64 rows and more take the GEMM's other kernel
+    public void Logits_are_each_probes_own_bit_for_bit_and_drift_counts_equal_single_records(int n)
+    {
+        var x = Rows(20 + n, n, 2.0);
+        var scores = new ProbeScorer(() => _set).Score(PooledBatch.AnyPooling(x, n, TestBundles.D));
+        // A second set over the same bundles, its windows fed one request at a time through the trackers' own Record.
+        var reference = ProbeSet.Build(BundleDirectory.LoadAll(_bundles.Root).Bundles, _set.Options).Set;
+        var logits = new float[n];
+        for (int i = 0; i < _set.Count; i++)
+        {
+            var p = _set.Probes[i];
+            var latents = new float[n * (p.SaeProbe?.LatentCount ?? 0)];
+            if (p.SaeProbe is { } sae) sae.ScoreLogits(x, n, logits, latents);
+            else p.Probe.ScoreLogits(x, n, logits);
+            for (int r = 0; r < n; r++)
+            {
+                var s = scores.Requests[r].Scores[i];
+                Assert.Equal(BitConverter.SingleToInt32Bits(logits[r]), BitConverter.SingleToInt32Bits(s.Logit));
+                Assert.Equal(p.Calibrate(logits[r]), s.Probability);
+                int k = p.SaeProbe?.LatentCount ?? 0;
+                reference.Probes[i].Drift.Record(s.Probability, s.Decision, s.MahalanobisSquared, latents.AsSpan(r * k, k));
+            }
+        }
+        var pair = Assert.Single(reference.DisagreementPairs);
+        int sI = scores.ProbeIds.ToList().IndexOf(pair.SaeProbeId), dI = scores.ProbeIds.ToList().IndexOf(pair.DenseProbeId);
+        foreach (var request in scores.Requests)
+            pair.Record(request.Scores[sI].Decision, request.Scores[dI].Decision, request.Scores[sI].Probability, request.Scores[dI].Probability);
+
+        for (int i = 0; i < _set.Count; i++)
+        {
+            var (expected, actual) = (reference.Probes[i].Drift.Snapshot(), _set.Probes[i].Drift.Snapshot());
+            Assert.Equal(n, actual.WindowCount);
+            Assert.Equal(expected.WindowLatentFiringRates, actual.WindowLatentFiringRates);
+            Assert.Equal(expected with { WindowLatentFiringRates = null }, actual with { WindowLatentFiringRates = null });
+        }
+        Assert.Equal(pair.Snapshot(), _set.DisagreementPairs[0].Snapshot());
+    }
+
     [Fact]
     public void Unknown_probe_ids_are_named()
     {
