@@ -10,6 +10,7 @@ var verbs = new Dictionary<string, (string Summary, Func<string[], int> Run)>(St
     ["grpc"] = ("gRPC unary latency, calls/s and bidi messages/s: Kestrel layer vs Python grpcio server", GrpcBenchmark.Run),
     ["serve"] = ("sidecar scoring pushed activations: ScoreStream req/s, fixed-rate unary p50/p99, vs raw Kestrel HTTP/2 echo", ServeBenchmark.Run),
     ["score-profile"] = ("ProbeScorer per-request CPU µs and bytes allocated, broken into its parts, plus decode/queue/map", ScoreProfileBenchmark.Run),
+    ["serve-profile"] = ("client + server in one process: CPU µs and bytes allocated per message/call for echoes, ScoreStream, unary", ServeProfileBenchmark.Run),
     ["logreg"] = ("C-grid logistic regression (2000×3584, logspace(5,−5,10), lbfgs) vs scikit-learn 1.2", LogRegBenchmark.Run),
     ["sparse-rank"] = ("1-sparse CV-AUC ranking of 131,072 latents × 2,000 examples vs per-latent sklearn (extrapolated)", SparseRankBenchmark.Run),
     ["prefill"] = ("Gemma-2 forward (d 1024, 12 layers, 8×256 tokens) vs eager PyTorch 1.13, full and truncated", PrefillBenchmark.Run),

@@ -131,7 +131,7 @@ public static class ServeBenchmark
         return (samples.Min(), rows);
     }
 
-    private static ScoreRequest Request(Activations.Types.DType dtype)
+    internal static ScoreRequest Request(Activations.Types.DType dtype)
     {
         var rng = new Random(5);
         var x = new float[D];
@@ -155,7 +155,7 @@ public static class ServeBenchmark
     }
 
     /// <summary>Messages per second over one duplex call: a writer task sends <paramref name="count"/> requests while the caller reads.</summary>
-    private static async Task<double> StreamAsync(GrpcChannel channel, GrpcMethod<ScoreRequest, ScoreResponse> method, ScoreRequest request, int count)
+    internal static async Task<double> StreamAsync(GrpcChannel channel, GrpcMethod<ScoreRequest, ScoreResponse> method, ScoreRequest request, int count)
     {
         using var call = channel.DuplexStreamingCall(method, new GrpcCallOptions { Deadline = DateTime.UtcNow.AddMinutes(5) });
         var clock = Stopwatch.StartNew();
@@ -233,10 +233,23 @@ public static class ServeBenchmark
 
     private static async Task<int> ServeAsync(string[] args)
     {
+        await using var app = BuildServer(args.Where(a => a != "--server"));
+        await app.StartAsync();
+        var listeners = app.Services.GetRequiredService<MonitorListeners>();
+        Console.WriteLine($"grpc {listeners.BoundGrpcEndPoints[0]} http {listeners.BoundHttpEndPoints[0]}");
+        Console.Out.Flush();
+        await Console.In.ReadToEndAsync(); // the parent closes stdin to stop us
+        await app.StopAsync();
+        return 0;
+    }
+
+    /// <summary>The sidecar on ephemeral loopback ports with the raw and gRPC echo methods added (not started).</summary>
+    internal static WebApplication BuildServer(IEnumerable<string> args)
+    {
         var appArgs = new List<string> { "--Logging:LogLevel:Default=Warning", "--urls", "http://127.0.0.1:0", "--grpc-urls", "http://127.0.0.1:0" };
-        appArgs.AddRange(args.Where(a => a != "--server"));
+        appArgs.AddRange(args);
         MonitorApp.PreferInlineKernels(); // as Program.cs does
-        await using var app = MonitorApp.Build(appArgs.ToArray());
+        var app = MonitorApp.Build(appArgs.ToArray());
         var canned = CannedResponse();
         var cannedFrame = new byte[5 + canned.CalculateSize()];
         BinaryPrimitives.WriteUInt32BigEndian(cannedFrame.AsSpan(1), (uint)(cannedFrame.Length - 5));
@@ -249,13 +262,7 @@ public static class ServeBenchmark
                     await responses.WriteAsync(canned, context.CancellationToken);
             })
             .Unary<ScoreRequest, ScoreResponse>("bench.Echo", "GrpcUnary", (_, _) => Task.FromResult(canned)));
-        await app.StartAsync();
-        var listeners = app.Services.GetRequiredService<MonitorListeners>();
-        Console.WriteLine($"grpc {listeners.BoundGrpcEndPoints[0]} http {listeners.BoundHttpEndPoints[0]}");
-        Console.Out.Flush();
-        await Console.In.ReadToEndAsync(); // the parent closes stdin to stop us
-        await app.StopAsync();
-        return 0;
+        return app;
     }
 
     /// <summary>A response the size of a real one (four probe scores, drift, timings).</summary>

@@ -26,27 +26,32 @@ internal sealed class GrpcRequestStreamWriter<TRequest, TResponse> : IGrpcReques
         try
         {
             if (_completed) throw new InvalidOperationException("The request stream is already complete.");
-            byte[] framed;
+            GrpcMessageWriter.PooledFrame framed;
             try
             {
-                framed = _call.Frame(message);
+                framed = _call.FramePooled(message);
             }
             catch (GrpcStatusException e)
             {
                 throw _call.Fail(e);
             }
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _call.CancellationToken);
+            // Linking costs an allocation and a registration per message; without a caller token the call's own one will do.
+            using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _call.CancellationToken) : null;
+            var token = linked?.Token ?? _call.CancellationToken;
             try
             {
-                var stream = await _content.RequestStream.WaitAsync(linked.Token).ConfigureAwait(false);
-                await stream.WriteAsync(framed, linked.Token).ConfigureAwait(false);
-                await stream.FlushAsync(linked.Token).ConfigureAwait(false);
+                var opened = _content.RequestStream;
+                var stream = opened.IsCompletedSuccessfully ? opened.Result : await opened.WaitAsync(token).ConfigureAwait(false);
+                await stream.WriteAsync(framed.Memory, token).ConfigureAwait(false);
+                await stream.FlushAsync(token).ConfigureAwait(false);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
                 // The call is over (server status, reset, deadline): report its status, not the transport's symptom.
+                // The frame is not given back to the pool: a write that failed part-way may still be holding it.
                 throw _call.Fail(e);
             }
+            framed.Dispose();
         }
         finally
         {

@@ -68,7 +68,13 @@ public static class ProbeMonitorGrpcService
         {
             while (await inFlight.Reader.WaitToReadAsync(stop.Token))
                 while (inFlight.Reader.TryRead(out var next))
-                    await responses.WriteAsync(await next, stop.Token);
+                {
+                    var response = await next;
+                    // A batch answers many requests at once: hold a response back while its successor is already scored, so
+                    // the batch leaves in one flush (one send) instead of one per response. The last one ready flushes them all.
+                    bool more = inFlight.Reader.TryPeek(out var following) && following.IsCompleted;
+                    await responses.WriteAsync(response, flush: !more, stop.Token);
+                }
             await reader;
             readFailure?.Throw();
         }
