@@ -149,20 +149,41 @@ public sealed class ProbeScorer
         }
     }
 
-    /// <summary>The firing latents ordered by |effect on the logit|, largest first, at most <paramref name="topK"/>.</summary>
+    /// <summary>The firing latents ordered by |effect on the logit|, largest first (ties by latent id), at most <paramref name="topK"/>.</summary>
+    /// <remarks>A partial selection over the k latents: only the latents reported are materialised (k is small, tens).</remarks>
     private static FiringLatent[] Explain(LoadedProbe p, SaeProbe sae, ReadOnlySpan<float> latents, int topK)
     {
         var parameters = sae.Parameters;
         var weights = p.ExplainWeights!;
-        var firing = new List<FiringLatent>();
-        for (int j = 0; j < latents.Length; j++)
+        int[]? rented = latents.Length > 256 ? ArrayPool<int>.Shared.Rent(latents.Length) : null;
+        var firing = rented is null ? stackalloc int[latents.Length] : rented.AsSpan(0, latents.Length);
+        try
         {
-            float a = latents[j];
-            if (!(a > 0f)) continue;
-            double feature = parameters.Binarize ? 1.0 : a;
-            firing.Add(new FiringLatent(parameters.LatentIds[j], a, a - parameters.Thresholds[j], weights[j] * feature));
+            int count = 0;
+            for (int j = 0; j < latents.Length; j++)
+                if (latents[j] > 0f) firing[count++] = j;
+            bool binarize = parameters.Binarize;
+            static double Effect(double weight, bool binarize, float activation) => weight * (binarize ? 1.0 : activation);
+            var result = new FiringLatent[Math.Min(topK, count)];
+            for (int t = 0; t < result.Length; t++)
+            {
+                int best = t;
+                for (int i = t + 1; i < count; i++)
+                {
+                    int ji = firing[i], jb = firing[best];
+                    double a = Math.Abs(Effect(weights[ji], binarize, latents[ji])), b = Math.Abs(Effect(weights[jb], binarize, latents[jb]));
+                    if (a > b || (a == b && parameters.LatentIds[firing[i]] < parameters.LatentIds[firing[best]])) best = i;
+                }
+                (firing[t], firing[best]) = (firing[best], firing[t]);
+                int j = firing[t];
+                result[t] = new FiringLatent(parameters.LatentIds[j], latents[j], latents[j] - parameters.Thresholds[j], Effect(weights[j], binarize, latents[j]));
+            }
+            return result;
         }
-        return firing.OrderByDescending(f => Math.Abs(f.Contribution)).ThenBy(f => f.LatentId).Take(topK).ToArray();
+        finally
+        {
+            if (rented is not null) ArrayPool<int>.Shared.Return(rented);
+        }
     }
 
     private static RequestDrift RequestDriftOf(IReadOnlyList<LoadedProbe> probes, ScoredProbe[] scores,

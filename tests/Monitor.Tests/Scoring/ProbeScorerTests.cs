@@ -73,13 +73,16 @@ public sealed class ProbeScorerTests : IDisposable
         }
     }
 
-    [Fact]
-    public void Explain_lists_firing_latents_by_effect_on_the_logit()
+    [Theory]
+    [InlineData(2)]
+    [InlineData(1)]
+    [InlineData(8)] // more than the SAE has: every firing latent
+    public void Explain_lists_firing_latents_by_effect_on_the_logit(int topK)
     {
         const int n = 40;
         var x = Rows(4, n, 3.0);
         var scores = new ProbeScorer(() => _set).Score(PooledBatch.AnyPooling(x, n, TestBundles.D),
-            new ScoreOptions(["tox-sae", "tox-dense"], Explain: true, ExplainTopK: 2));
+            new ScoreOptions(["tox-sae", "tox-dense"], Explain: true, ExplainTopK: topK));
         Assert.Equal(["tox-sae", "tox-dense"], scores.ProbeIds);
         var p = _sae.Parameters;
         int explained = 0;
@@ -88,7 +91,7 @@ public sealed class ProbeScorerTests : IDisposable
             var (latents, _) = TestBundles.SaeLogit(_sae, x.AsSpan(r * TestBundles.D, TestBundles.D));
             var expected = Enumerable.Range(0, 3).Where(j => latents[j] > 0)
                 .Select(j => (Id: p.LatentIds[j], A: latents[j], Margin: latents[j] - p.Thresholds[j], Effect: p.Weights[j] / p.LatentScale![j] * latents[j]))
-                .OrderByDescending(e => Math.Abs(e.Effect)).Take(2).ToList();
+                .OrderByDescending(e => Math.Abs(e.Effect)).Take(topK).ToList();
             var got = scores.Requests[r].Scores[0].FiringLatents!;
             Assert.Equal(expected.Select(e => e.Id), got.Select(f => f.LatentId));
             for (int i = 0; i < got.Count; i++)
