@@ -133,6 +133,8 @@ public static class ScoreProfileBenchmark
                 for (int r = 0; r < n; r++) t.Record(r % 2 == 0, r % 3 == 0, 0.3, 0.5);
         }));
 
+        parts.Add(new("ProbeSet.DriftStatus (what the drift publisher computes each period), per call", 1, () => set.DriftStatus()));
+
         var scored = scorer.Score(batch, noDrift);
         var timings = new Timings { QueueUs = 1, ScoringUs = 2, TotalUs = 3 };
         parts.Add(new("ScoreResponseMapper.Map", n, () =>
@@ -156,7 +158,45 @@ public static class ScoreProfileBenchmark
             for (int r = 0; r < n; r++) pending[r] = queue.ScoreAsync(one, ScoreOptions.Default);
             Task.WaitAll(pending);
         }));
+        var forward = new ProbeMonitor.Monitor.Inference.ForwardQueue(null, null, null, new DynamicBatcherOptions());
+        var service = new ProbeScoringService(registry, queue, forward, new Monitor.Configuration.MonitorOptions { MaxBatch = n }, metrics);
+        var wireRequest = new ScoreRequest { RequestId = "bench", Activations = wire };
+        var responses = new Task<ScoreResponse>[n];
+        parts.Add(new($"ProbeScoringService.ScoreAsync, {n} concurrent (decode, check, queue, score, map)", n, () =>
+        {
+            for (int r = 0; r < n; r++) responses[r] = service.ScoreAsync(wireRequest, CancellationToken.None);
+            Task.WaitAll(responses);
+        }));
+        int streamed = 64 * n;
+        var sink = new DiscardingWriter();
+        parts.Add(new($"ScoreStream pipeline in memory, no transport ({service.StreamConcurrency} in flight)", streamed, () =>
+            ProbeMonitorGrpcService.PipelinedAsync(service, Repeat(wireRequest, streamed), sink, service.StreamConcurrency, CancellationToken.None).GetAwaiter().GetResult()));
+        parts.Add(new($"ScoreStream pipeline in memory, each request arriving on its own thread-pool hop", streamed, () =>
+            ProbeMonitorGrpcService.PipelinedAsync(service, Trickle(wireRequest, streamed), sink, service.StreamConcurrency, CancellationToken.None).GetAwaiter().GetResult()));
         return parts;
+    }
+
+    /// <summary>Requests that arrive one at a time, each resuming the reader from the thread pool as a socket read would.</summary>
+    private static async IAsyncEnumerable<ScoreRequest> Trickle(ScoreRequest request, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            await Task.Yield();
+            yield return request;
+        }
+    }
+
+    /// <summary>A client that has sent everything already: every read completes at once, as from a full receive buffer.</summary>
+    private static async IAsyncEnumerable<ScoreRequest> Repeat(ScoreRequest request, int count)
+    {
+        for (int i = 0; i < count; i++) yield return request;
+        await Task.CompletedTask;
+    }
+
+    /// <summary>A response stream that drops what it is given.</summary>
+    private sealed class DiscardingWriter : Monitor.Grpc.IGrpcStreamWriter<ScoreResponse>
+    {
+        public Task WriteAsync(ScoreResponse message, CancellationToken cancellationToken = default) => Task.CompletedTask;
     }
 
     /// <summary>As the scorer runs its parts: GEMMs on the calling thread.</summary>

@@ -40,7 +40,7 @@ public static class ProbeMonitorGrpcService
     /// <summary>Starts scoring up to <paramref name="window"/> requests of the stream before their predecessors are answered, so one
     /// stream can fill a batch; responses still go out in request order. The first failure ends the call with its status,
     /// after the responses of the requests before it.</summary>
-    private static async Task PipelinedAsync(IScoringService scoring, IAsyncEnumerable<ScoreRequest> requests, IGrpcStreamWriter<ScoreResponse> responses,
+    internal static async Task PipelinedAsync(IScoringService scoring, IAsyncEnumerable<ScoreRequest> requests, IGrpcStreamWriter<ScoreResponse> responses,
         int window, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
