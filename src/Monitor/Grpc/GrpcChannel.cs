@@ -12,6 +12,8 @@ public sealed class GrpcChannel : IDisposable
     /// <summary>The user-agent this client sends, in the form the gRPC spec recommends.</summary>
     public const string UserAgent = "grpc-csharp-probemonitor/1.0";
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Uri> _methodUris = new(StringComparer.Ordinal);
+
     private GrpcChannel(Uri address, GrpcChannelOptions options)
     {
         if (address.Scheme is not ("http" or "https"))
@@ -43,6 +45,10 @@ public sealed class GrpcChannel : IDisposable
     public GrpcChannelOptions Options { get; }
 
     internal HttpMessageInvoker Invoker { get; }
+
+    /// <summary>The address of a method, "/Service/Method" under <see cref="Address"/>; parsed once per method, not per call.</summary>
+    internal Uri MethodUri(string fullName) =>
+        _methodUris.GetOrAdd(fullName, static (name, address) => new Uri(address.AbsoluteUri.TrimEnd('/') + name), Address);
 
     /// <summary>Starts a unary call; await the result for the response.</summary>
     public GrpcUnaryCall<TResponse> UnaryCall<TRequest, TResponse>(GrpcMethod<TRequest, TResponse> method, TRequest request, GrpcCallOptions? options = null)

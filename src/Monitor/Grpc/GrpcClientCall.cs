@@ -36,7 +36,6 @@ internal sealed class GrpcClientCall<TRequest, TResponse> : IDisposable
             if (timeout > TimeSpan.Zero && timeout <= LongestTimer) _deadlineTimer = new CancellationTokenSource(timeout);
         }
         _cts = CancellationTokenSource.CreateLinkedTokenSource(_options.CancellationToken, _deadlineTimer?.Token ?? default);
-        _headers.Task.ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted); // unobserved if no one asks
     }
 
     /// <summary>The method called.</summary>
@@ -54,6 +53,10 @@ internal sealed class GrpcClientCall<TRequest, TResponse> : IDisposable
 
     /// <summary>Frames a request with the channel's limits and the call's compression.</summary>
     public byte[] Frame(TRequest request) => GrpcMessageWriter.Frame(request, _options.RequestCompression,
+        _channel.Options.RequestCompressionLevel, _channel.Options.MaxSendMessageSize, "request");
+
+    /// <summary>Frames a request as <see cref="Frame"/> does, into a pooled buffer when uncompressed.</summary>
+    public GrpcMessageWriter.PooledFrame FramePooled(TRequest request) => GrpcMessageWriter.FramePooled(request, _options.RequestCompression,
         _channel.Options.RequestCompressionLevel, _channel.Options.MaxSendMessageSize, "request");
 
     /// <summary>Sends the request and waits for the response headers; afterwards messages can be read.</summary>
@@ -94,8 +97,9 @@ internal sealed class GrpcClientCall<TRequest, TResponse> : IDisposable
     public async ValueTask<TResponse?> ReadNextAsync(CancellationToken cancellationToken)
     {
         if (TakeStatus() is { } done) return done.Code == GrpcStatusCode.OK ? null : throw StatusException(done);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(_cts.Token, cancellationToken);
-        var message = await _reader!.ReadAsync(_method.ResponseParser, linked.Token).ConfigureAwait(false);
+        // Linking costs an allocation and a registration per message; without a caller token the call's own one will do.
+        using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(_cts.Token, cancellationToken) : null;
+        var message = await _reader!.ReadAsync(_method.ResponseParser, linked?.Token ?? _cts.Token).ConfigureAwait(false);
         if (message is not null) return message;
         var trailers = _response!.TrailingHeaders;
         Finish(trailers.Contains(GrpcProtocol.StatusHeader)
@@ -119,7 +123,7 @@ internal sealed class GrpcClientCall<TRequest, TResponse> : IDisposable
             _status ??= failure.Status;
             if (failure.Trailers.Count > 0) _trailers = failure.Trailers;
         }
-        _headers.TrySetException(failure);
+        FailHeaders(failure);
         Cancel();
         // Disposing an unfinished response is what makes SocketsHttpHandler send RST_STREAM(CANCEL), so the server's handler stops.
         lock (_gate) _response?.Dispose();
@@ -143,7 +147,7 @@ internal sealed class GrpcClientCall<TRequest, TResponse> : IDisposable
             if (_status is null)
             {
                 _status = new GrpcStatus(GrpcStatusCode.Cancelled, "Call disposed before it finished.");
-                _headers.TrySetException(StatusException(_status.Value));
+                FailHeaders(StatusException(_status.Value));
             }
         }
         Cancel();
@@ -162,6 +166,13 @@ internal sealed class GrpcClientCall<TRequest, TResponse> : IDisposable
         {
             // Already disposed: nothing left to cancel.
         }
+    }
+
+    private void FailHeaders(Exception error)
+    {
+        // Observed here, so a call whose caller never asks for its headers leaves no unobserved task exception (this
+        // replaces a ContinueWith per call).
+        if (_headers.TrySetException(error)) _ = _headers.Task.Exception;
     }
 
     private GrpcStatus? TakeStatus()
@@ -189,7 +200,7 @@ internal sealed class GrpcClientCall<TRequest, TResponse> : IDisposable
 
     private HttpRequestMessage CreateRequest(HttpContent content)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_channel.Address.AbsoluteUri.TrimEnd('/') + _method.FullName))
+        var request = new HttpRequestMessage(HttpMethod.Post, _channel.MethodUri(_method.FullName))
         {
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,

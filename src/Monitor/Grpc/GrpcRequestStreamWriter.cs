@@ -29,21 +29,24 @@ internal sealed class GrpcRequestStreamWriter<TRequest, TResponse> : IGrpcReques
         try
         {
             if (_completed) throw new InvalidOperationException("The request stream is already complete.");
-            byte[] framed;
+            GrpcMessageWriter.PooledFrame framed;
             try
             {
-                framed = _call.Frame(message);
+                framed = _call.FramePooled(message);
             }
             catch (GrpcStatusException e)
             {
                 throw _call.Fail(e);
             }
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _call.CancellationToken);
+            // Linking costs an allocation and a registration per message; without a caller token the call's own one will do.
+            using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _call.CancellationToken) : null;
+            var token = linked?.Token ?? _call.CancellationToken;
             try
             {
-                var stream = await _content.RequestStream.WaitAsync(linked.Token).ConfigureAwait(false);
-                await stream.WriteAsync(framed, linked.Token).ConfigureAwait(false);
-                await stream.FlushAsync(linked.Token).ConfigureAwait(false);
+                var opened = _content.RequestStream;
+                var stream = opened.IsCompletedSuccessfully ? opened.Result : await opened.WaitAsync(token).ConfigureAwait(false);
+                await stream.WriteAsync(framed.Memory, token).ConfigureAwait(false);
+                await stream.FlushAsync(token).ConfigureAwait(false);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
@@ -51,9 +54,11 @@ internal sealed class GrpcRequestStreamWriter<TRequest, TResponse> : IGrpcReques
                 // that answers at once (Trailers-Only, e.g. UNAUTHENTICATED) also resets the request stream, and the reset
                 // can reach this write before the response is processed; waiting for the response headers first lets the
                 // server's status settle the call instead of a CANCELLED made up from the reset.
+                // The frame is not given back to the pool: a write that failed part-way may still be holding it.
                 await WaitForResponseAsync().ConfigureAwait(false);
                 throw _call.Fail(e);
             }
+            framed.Dispose();
         }
         finally
         {

@@ -31,7 +31,7 @@ internal sealed class GrpcServerCall
                             && GrpcCompression.Accepts(accept, algorithm)
             ? algorithm
             : null;
-        Context = new GrpcServerCallContext(http, method, deadline, cancellationToken, RequestMetadata(http.Request), WriteResponseHeadersAsync);
+        Context = new GrpcServerCallContext(http, method, deadline, cancellationToken, RequestMetadata, WriteResponseHeadersAsync);
     }
 
     /// <summary>The handler's view of the call.</summary>

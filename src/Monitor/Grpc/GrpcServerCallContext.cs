@@ -9,14 +9,17 @@ public sealed class GrpcServerCallContext
 {
     private readonly Func<Task> _writeResponseHeaders;
 
+    private readonly Func<HttpRequest, GrpcMetadata> _readRequestHeaders;
+    private GrpcMetadata? _requestHeaders;
+
     internal GrpcServerCallContext(HttpContext httpContext, string method, DateTime? deadline, CancellationToken cancellationToken,
-        GrpcMetadata requestHeaders, Func<Task> writeResponseHeaders)
+        Func<HttpRequest, GrpcMetadata> readRequestHeaders, Func<Task> writeResponseHeaders)
     {
         HttpContext = httpContext;
         Method = method;
         Deadline = deadline;
         CancellationToken = cancellationToken;
-        RequestHeaders = requestHeaders;
+        _readRequestHeaders = readRequestHeaders;
         _writeResponseHeaders = writeResponseHeaders;
     }
 
@@ -29,8 +32,8 @@ public sealed class GrpcServerCallContext
     /// <summary>Cancelled when the deadline passes or the client cancels (RST_STREAM); pass it to all work the call does.</summary>
     public CancellationToken CancellationToken { get; }
 
-    /// <summary>The client's custom metadata.</summary>
-    public GrpcMetadata RequestHeaders { get; }
+    /// <summary>The client's custom metadata (read from the HTTP headers on first use: most handlers never ask).</summary>
+    public GrpcMetadata RequestHeaders => _requestHeaders ??= _readRequestHeaders(HttpContext.Request);
 
     /// <summary>Custom metadata sent with the response headers; entries added after the headers went out are not sent.</summary>
     public GrpcMetadata ResponseHeaders { get; } = new();

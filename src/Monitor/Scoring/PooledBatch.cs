@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using ProbeMonitor.Probes.Bundles;
 
 namespace ProbeMonitor.Monitor.Scoring;
@@ -69,6 +70,7 @@ public sealed class PooledBatch
         if (values.Length != expected)
             throw new InvalidActivationsException(
                 $"{Capitalise(what)} hold {values.Length} floats but {Rows} rows × d_model {Dim} = {expected} are needed.");
+        if (TensorPrimitives.IsFiniteAll(values)) return; // vectorised: the usual case costs a fraction of the loop below
         for (int i = 0; i < values.Length; i++)
             if (!float.IsFinite(values[i]))
                 throw new InvalidActivationsException(

@@ -1,5 +1,7 @@
 using System.Buffers;
+using ProbeMonitor.Kernels;
 using ProbeMonitor.Probes;
+using ProbeMonitor.Probes.Bundles;
 using ProbeMonitor.Statistics.Drift;
 
 namespace ProbeMonitor.Monitor.Scoring;
@@ -9,7 +11,8 @@ namespace ProbeMonitor.Monitor.Scoring;
 /// Each call takes the probe set once, so a reload in the middle of a batch does not mix sets. For every probe the batch
 /// is one GEMM, and so are the per-request Mahalanobis distances of every probe with a covariance model (computed once
 /// per distinct reference, see <see cref="BatchedMahalanobis"/>). Unless the options
-/// say otherwise every scored request is recorded in its probe's drift window and in the SAE–dense pair trackers.
+/// say otherwise every scored request is recorded in its probe's drift window and in the SAE–dense pair trackers, a batch
+/// at a time. The GEMMs stay on the calling thread (see <see cref="GemmThreading"/>).
 /// Thread-safe: probes are immutable and the trackers are concurrent.
 /// </remarks>
 public sealed class ProbeScorer
@@ -39,25 +42,27 @@ public sealed class ProbeScorer
         if (probes.Count == 0) throw new UnknownProbeException([], set.Ids);
         foreach (var p in probes) CheckFits(p, batch);
 
-        int n = batch.Rows;
-        var perProbe = new ScoredProbe[probes.Count][];
-        var distances = new Dictionary<(string, Probes.Bundles.Pooling), double[]>();
-        for (int i = 0; i < probes.Count; i++) perProbe[i] = ScoreProbe(probes[i], batch, options, distances);
+        int n = batch.Rows, count = probes.Count;
+        var perProbe = new ScoredProbe[count][];
+        var distances = new List<(string Fingerprint, Pooling Pooling, double[] Values)>(1);
+        // A scoring call is one batch on one core: splitting its GEMMs across cores would only repack A once per task.
+        using (GemmThreading.OnCallingThread())
+            for (int i = 0; i < count; i++) perProbe[i] = ScoreProbe(probes[i], batch, options, distances);
 
-        var pairs = PairsAmong(set, probes);
-        if (options.RecordDrift)
-            foreach (var (tracker, s, d) in pairs)
-                for (int r = 0; r < n; r++)
-                    tracker.Record(perProbe[s][r].Decision, perProbe[d][r].Decision, perProbe[s][r].Probability, perProbe[d][r].Probability);
+        var pairs = ReferenceEquals(probes, set.Probes) ? set.PairIndices : ProbeSet.PairsAmong(set.DisagreementPairs, probes);
+        if (options.RecordDrift && n > 0)
+            for (int i = 0; i < pairs.Count; i++) RecordPair(pairs[i].Tracker, perProbe[pairs[i].Sae], perProbe[pairs[i].Dense]);
 
         var requests = new RequestScores[n];
         for (int r = 0; r < n; r++)
         {
-            var scores = new ScoredProbe[probes.Count];
-            for (int i = 0; i < probes.Count; i++) scores[i] = perProbe[i][r];
+            var scores = new ScoredProbe[count];
+            for (int i = 0; i < count; i++) scores[i] = perProbe[i][r];
             requests[r] = new RequestScores(scores, RequestDriftOf(probes, scores, pairs));
         }
-        return new BatchScores(probes.Select(p => p.Id).ToList(), requests);
+        var ids = new string[count];
+        for (int i = 0; i < count; i++) ids[i] = probes[i].Id;
+        return new BatchScores(ids, requests);
     }
 
     private static void CheckFits(LoadedProbe p, PooledBatch batch)
@@ -70,7 +75,7 @@ public sealed class ProbeScorer
     }
 
     /// <param name="distances">d² of the batch rows by (reference fingerprint, pooling), shared by probes with the same reference.</param>
-    private static ScoredProbe[] ScoreProbe(LoadedProbe p, PooledBatch batch, ScoreOptions options, Dictionary<(string, Probes.Bundles.Pooling), double[]> distances)
+    private static ScoredProbe[] ScoreProbe(LoadedProbe p, PooledBatch batch, ScoreOptions options, List<(string Fingerprint, Pooling Pooling, double[] Values)> distances)
     {
         int n = batch.Rows, d = batch.Dim;
         var x = batch.For(p.Model.Pooling, p.Id).Span;
@@ -78,69 +83,111 @@ public sealed class ProbeScorer
         int k = sae?.LatentCount ?? 0;
         var logits = ArrayPool<float>.Shared.Rent(Math.Max(n, 1));
         var latents = k > 0 ? ArrayPool<float>.Shared.Rent(Math.Max(n * k, 1)) : null;
+        var probabilities = ArrayPool<double>.Shared.Rent(Math.Max(n, 1));
+        var decisions = ArrayPool<bool>.Shared.Rent(Math.Max(n, 1));
         try
         {
             if (sae is not null) sae.ScoreLogits(x, n, logits.AsSpan(0, n), latents.AsSpan(0, n * k));
             else p.Probe.ScoreLogits(x, n, logits.AsSpan(0, n));
 
             double[]? rowDistances = null;
-            if (p.OodBatch is { } batchOod && !distances.TryGetValue((batchOod.Fingerprint, p.Model.Pooling), out rowDistances))
+            if (p.OodBatch is { } batchOod)
             {
-                rowDistances = new double[n];
-                batchOod.DistanceSquared(x[..(n * d)], n, rowDistances);
-                distances[(batchOod.Fingerprint, p.Model.Pooling)] = rowDistances;
+                foreach (var (fingerprint, pooling, values) in distances)
+                    if (pooling == p.Model.Pooling && fingerprint == batchOod.Fingerprint) rowDistances = values;
+                if (rowDistances is null)
+                {
+                    rowDistances = new double[n];
+                    batchOod.DistanceSquared(x[..(n * d)], n, rowDistances);
+                    distances.Add((batchOod.Fingerprint, p.Model.Pooling, rowDistances));
+                }
             }
+            double p99 = p.OodModel?.TrainingQuantile99 ?? double.NaN;
             var results = new ScoredProbe[n];
             for (int r = 0; r < n; r++)
             {
                 float logit = logits[r];
                 double probability = p.Calibrate(logit);
                 bool decision = probability >= p.Threshold;
+                (probabilities[r], decisions[r]) = (probability, decision);
                 double? d2 = rowDistances is not null ? rowDistances[r] : null;
-                bool? ood = d2 is { } v ? v > p.OodModel!.TrainingQuantile99 : null;
-                var rowLatents = latents is null ? ReadOnlySpan<float>.Empty : latents.AsSpan(r * k, k);
-                if (options.RecordDrift) p.Drift.Record(probability, decision, d2, rowLatents);
-                var explanation = options.Explain && sae is not null ? Explain(p, sae, rowLatents, options.ExplainTopK) : null;
+                bool? ood = d2 is { } v ? v > p99 : null;
+                var explanation = options.Explain && sae is not null ? Explain(p, sae, latents.AsSpan(r * k, k), options.ExplainTopK) : null;
                 results[r] = new ScoredProbe(p.Id, p.Task, p.Kind, logit, probability, decision, p.Threshold, d2, ood, explanation);
             }
+            if (options.RecordDrift)
+                p.Drift.RecordBatch(probabilities.AsSpan(0, n), decisions.AsSpan(0, n), rowDistances, latents is null ? default : latents.AsSpan(0, n * k));
             return results;
         }
         finally
         {
             ArrayPool<float>.Shared.Return(logits);
             if (latents is not null) ArrayPool<float>.Shared.Return(latents);
+            ArrayPool<double>.Shared.Return(probabilities);
+            ArrayPool<bool>.Shared.Return(decisions);
         }
     }
 
-    /// <summary>The firing latents ordered by |effect on the logit|, largest first, at most <paramref name="topK"/>.</summary>
+    private static void RecordPair(Monitoring.TaskDisagreementTracker tracker, ScoredProbe[] sae, ScoredProbe[] dense)
+    {
+        int n = sae.Length;
+        var probabilities = ArrayPool<double>.Shared.Rent(2 * n);
+        var decisions = ArrayPool<bool>.Shared.Rent(2 * n);
+        try
+        {
+            for (int r = 0; r < n; r++)
+            {
+                (probabilities[r], probabilities[n + r]) = (sae[r].Probability, dense[r].Probability);
+                (decisions[r], decisions[n + r]) = (sae[r].Decision, dense[r].Decision);
+            }
+            tracker.RecordBatch(decisions.AsSpan(0, n), decisions.AsSpan(n, n), probabilities.AsSpan(0, n), probabilities.AsSpan(n, n));
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(probabilities);
+            ArrayPool<bool>.Shared.Return(decisions);
+        }
+    }
+
+    /// <summary>The firing latents ordered by |effect on the logit|, largest first (ties by latent id), at most <paramref name="topK"/>.</summary>
+    /// <remarks>A partial selection over the k latents: only the latents reported are materialised (k is small, tens).</remarks>
     private static FiringLatent[] Explain(LoadedProbe p, SaeProbe sae, ReadOnlySpan<float> latents, int topK)
     {
         var parameters = sae.Parameters;
         var weights = p.ExplainWeights!;
-        var firing = new List<FiringLatent>();
-        for (int j = 0; j < latents.Length; j++)
+        int[]? rented = latents.Length > 256 ? ArrayPool<int>.Shared.Rent(latents.Length) : null;
+        var firing = rented is null ? stackalloc int[latents.Length] : rented.AsSpan(0, latents.Length);
+        try
         {
-            float a = latents[j];
-            if (!(a > 0f)) continue;
-            double feature = parameters.Binarize ? 1.0 : a;
-            firing.Add(new FiringLatent(parameters.LatentIds[j], a, a - parameters.Thresholds[j], weights[j] * feature));
+            int count = 0;
+            for (int j = 0; j < latents.Length; j++)
+                if (latents[j] > 0f) firing[count++] = j;
+            bool binarize = parameters.Binarize;
+            static double Effect(double weight, bool binarize, float activation) => weight * (binarize ? 1.0 : activation);
+            var result = new FiringLatent[Math.Min(topK, count)];
+            for (int t = 0; t < result.Length; t++)
+            {
+                int best = t;
+                for (int i = t + 1; i < count; i++)
+                {
+                    int ji = firing[i], jb = firing[best];
+                    double a = Math.Abs(Effect(weights[ji], binarize, latents[ji])), b = Math.Abs(Effect(weights[jb], binarize, latents[jb]));
+                    if (a > b || (a == b && parameters.LatentIds[firing[i]] < parameters.LatentIds[firing[best]])) best = i;
+                }
+                (firing[t], firing[best]) = (firing[best], firing[t]);
+                int j = firing[t];
+                result[t] = new FiringLatent(parameters.LatentIds[j], latents[j], latents[j] - parameters.Thresholds[j], Effect(weights[j], binarize, latents[j]));
+            }
+            return result;
         }
-        return firing.OrderByDescending(f => Math.Abs(f.Contribution)).ThenBy(f => f.LatentId).Take(topK).ToArray();
-    }
-
-    private static List<(Monitoring.TaskDisagreementTracker Tracker, int Sae, int Dense)> PairsAmong(ProbeSet set, IReadOnlyList<LoadedProbe> probes)
-    {
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int i = 0; i < probes.Count; i++) index[probes[i].Id] = i;
-        var pairs = new List<(Monitoring.TaskDisagreementTracker, int, int)>();
-        foreach (var t in set.DisagreementPairs)
-            if (index.TryGetValue(t.SaeProbeId, out int s) && index.TryGetValue(t.DenseProbeId, out int d))
-                pairs.Add((t, s, d));
-        return pairs;
+        finally
+        {
+            if (rented is not null) ArrayPool<int>.Shared.Return(rented);
+        }
     }
 
     private static RequestDrift RequestDriftOf(IReadOnlyList<LoadedProbe> probes, ScoredProbe[] scores,
-        List<(Monitoring.TaskDisagreementTracker Tracker, int Sae, int Dense)> pairs)
+        IReadOnlyList<(Monitoring.TaskDisagreementTracker Tracker, int Sae, int Dense)> pairs)
     {
         // The activation is judged against the reference it sits furthest outside, relative to that reference's own 99th percentile.
         int worst = -1;
@@ -154,8 +201,9 @@ public sealed class ProbeScorer
         }
         double? gap = null;
         bool disagree = false;
-        foreach (var (_, s, d) in pairs)
+        for (int i = 0; i < pairs.Count; i++)
         {
+            var (_, s, d) = pairs[i];
             double g = Math.Abs(scores[s].Probability - scores[d].Probability);
             gap = gap is { } seen ? Math.Max(seen, g) : g;
             disagree |= scores[s].Decision != scores[d].Decision;

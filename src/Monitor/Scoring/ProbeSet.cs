@@ -22,6 +22,7 @@ public sealed class ProbeSet
             .ToDictionary(g => g.Key, g => (IReadOnlyList<LoadedProbe>)g.ToList(), StringComparer.Ordinal);
         DisagreementPairs = pairs;
         Options = options;
+        PairIndices = PairsAmong(pairs, probes);
     }
 
     /// <summary>A set with no probes.</summary>
@@ -35,6 +36,9 @@ public sealed class ProbeSet
 
     /// <summary>One tracker per (SAE probe, dense probe) pair of the same task and model.</summary>
     public IReadOnlyList<TaskDisagreementTracker> DisagreementPairs { get; }
+
+    /// <summary>The disagreement pairs with the positions of their SAE and dense probes in <see cref="Probes"/>.</summary>
+    internal IReadOnlyList<(TaskDisagreementTracker Tracker, int Sae, int Dense)> PairIndices { get; }
 
     /// <summary>The options the set was built with.</summary>
     public ProbeScoringOptions Options { get; }
@@ -123,6 +127,19 @@ public sealed class ProbeSet
         warnings.AddRange(probes.Where(p => p.OodModelProblem is not null).Select(p => p.OodModelProblem!));
         var pairs = Pairs(probes, options, previous);
         return new ProbeSetBuild(new ProbeSet(probes, pairs, options), errors, warnings);
+    }
+
+    /// <summary>The pairs of <paramref name="pairs"/> whose two probes are both among <paramref name="probes"/>, with their positions there.</summary>
+    internal static IReadOnlyList<(TaskDisagreementTracker Tracker, int Sae, int Dense)> PairsAmong(
+        IReadOnlyList<TaskDisagreementTracker> pairs, IReadOnlyList<LoadedProbe> probes)
+    {
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < probes.Count; i++) index[probes[i].Id] = i;
+        var found = new List<(TaskDisagreementTracker, int, int)>();
+        foreach (var t in pairs)
+            if (index.TryGetValue(t.SaeProbeId, out int s) && index.TryGetValue(t.DenseProbeId, out int d))
+                found.Add((t, s, d));
+        return found.ToArray();
     }
 
     private static (int Layer, string Hook, int DModel) Location(ProbeBundle b) => (b.Manifest.Model.Layer, b.Manifest.Model.HookName, b.Manifest.Model.DModel);

@@ -98,10 +98,10 @@ public sealed class ScoringQueue : IAsyncDisposable, IDisposable
     private Task<IReadOnlyList<Outcome>> HandleAsync(IReadOnlyList<Work> items, CancellationToken cancellationToken)
     {
         long started = _time.GetTimestamp();
-        var outcomes = new Outcome[items.Count];
+        var results = new GroupResult[items.Count];
         if (AllAlike(items))
         {
-            ScoreGroup(items, null, outcomes, started);
+            ScoreGroup(items, null, results);
         }
         else
         {
@@ -113,12 +113,16 @@ public sealed class ScoringQueue : IAsyncDisposable, IDisposable
                 if (!groups.TryGetValue(key, out var members)) groups[key] = members = [];
                 members.Add(i);
             }
-            foreach (var members in groups.Values) ScoreGroup(items, members, outcomes, started);
+            foreach (var members in groups.Values) ScoreGroup(items, members, results);
         }
         var elapsed = _time.GetElapsedTime(started);
         _metrics?.RecordScoring(elapsed.TotalSeconds);
+        // Each request's result is built once, with the batch's timings, rather than copied record by record.
+        var outcomes = new Outcome[items.Count];
         for (int i = 0; i < outcomes.Length; i++)
-            if (outcomes[i].Scored is { } s) outcomes[i] = outcomes[i] with { Scored = s with { Scoring = elapsed, BatchSize = items.Count } };
+            outcomes[i] = results[i].Scores is { } scores
+                ? new Outcome(new ScoredRequest(scores, _time.GetElapsedTime(items[i].EnqueuedAt, started), elapsed, items.Count), null)
+                : new Outcome(null, results[i].Error);
         return Task.FromResult<IReadOnlyList<Outcome>>(outcomes);
     }
 
@@ -136,7 +140,7 @@ public sealed class ScoringQueue : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Scores the items at <paramref name="members"/> (all when null) as one batch, or one by one if the batch fails.</summary>
-    private void ScoreGroup(IReadOnlyList<Work> items, List<int>? members, Outcome[] outcomes, long started)
+    private void ScoreGroup(IReadOnlyList<Work> items, List<int>? members, GroupResult[] results)
     {
         int n = members?.Count ?? items.Count;
         Work At(int r) => items[members is null ? r : members[r]];
@@ -162,18 +166,17 @@ public sealed class ScoringQueue : IAsyncDisposable, IDisposable
             var scores = _scorer.Score(batch, first.Options);
             for (int r = 0; r < n; r++)
             {
-                var w = At(r);
                 Record(scores.Requests[r]);
-                outcomes[Index(r)] = new Outcome(new ScoredRequest(scores.Requests[r], _time.GetElapsedTime(w.EnqueuedAt, started), TimeSpan.Zero, 0), null);
+                results[Index(r)] = new GroupResult(scores.Requests[r], null);
             }
         }
         catch (Exception e) when (n > 1 && e is InvalidActivationsException or UnknownProbeException)
         {
-            for (int r = 0; r < n; r++) ScoreGroup(items, [Index(r)], outcomes, started);
+            for (int r = 0; r < n; r++) ScoreGroup(items, [Index(r)], results);
         }
         catch (Exception e) when (e is InvalidActivationsException or UnknownProbeException or ArgumentException)
         {
-            for (int r = 0; r < n; r++) outcomes[Index(r)] = new Outcome(null, e);
+            for (int r = 0; r < n; r++) results[Index(r)] = new GroupResult(null, e);
         }
         finally
         {
@@ -192,7 +195,8 @@ public sealed class ScoringQueue : IAsyncDisposable, IDisposable
     private void Record(RequestScores scores)
     {
         if (_metrics is null) return;
-        foreach (var s in scores.Scores) _metrics.RecordProbeScore(s.ProbeId, s.Probability, s.Decision);
+        var all = scores.Scores;
+        for (int i = 0; i < all.Count; i++) _metrics.RecordProbeScore(all[i].ProbeId, all[i].Probability, all[i].Decision);
     }
 
     private static string SelectionKey(IReadOnlyList<string>? probeIds) =>
@@ -200,6 +204,9 @@ public sealed class ScoringQueue : IAsyncDisposable, IDisposable
 
     /// <summary>A queued request.</summary>
     private sealed record Work(PooledActivations Activations, ScoreOptions Options, string SelectionKey, long EnqueuedAt);
+
+    /// <summary>A request's scores or error within its batch, before the batch's timings are known.</summary>
+    private readonly record struct GroupResult(RequestScores? Scores, Exception? Error);
 
     /// <summary>What became of a queued request: its scores or the error that stopped them.</summary>
     private sealed record Outcome(ScoredRequest? Scored, Exception? Error);

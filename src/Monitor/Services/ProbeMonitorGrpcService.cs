@@ -40,7 +40,7 @@ public static class ProbeMonitorGrpcService
     /// <summary>Starts scoring up to <paramref name="window"/> requests of the stream before their predecessors are answered, so one
     /// stream can fill a batch; responses still go out in request order. The first failure ends the call with its status,
     /// after the responses of the requests before it.</summary>
-    private static async Task PipelinedAsync(IScoringService scoring, IAsyncEnumerable<ScoreRequest> requests, IGrpcStreamWriter<ScoreResponse> responses,
+    internal static async Task PipelinedAsync(IScoringService scoring, IAsyncEnumerable<ScoreRequest> requests, IGrpcStreamWriter<ScoreResponse> responses,
         int window, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -68,7 +68,13 @@ public static class ProbeMonitorGrpcService
         {
             while (await inFlight.Reader.WaitToReadAsync(stop.Token))
                 while (inFlight.Reader.TryRead(out var next))
-                    await responses.WriteAsync(await next, stop.Token);
+                {
+                    var response = await next;
+                    // A batch answers many requests at once: hold a response back while its successor is already scored, so
+                    // the batch leaves in one flush (one send) instead of one per response. The last one ready flushes them all.
+                    bool more = inFlight.Reader.TryPeek(out var following) && following.IsCompleted;
+                    await responses.WriteAsync(response, flush: !more, stop.Token);
+                }
             await reader;
             readFailure?.Throw();
         }

@@ -25,6 +25,7 @@ public sealed class ProbeScoringService : IScoringService
     private readonly ForwardQueue _forward;
     private readonly MonitorMetrics? _metrics;
     private readonly int _streamConcurrency;
+    private static readonly ScoreOptions AllExplained = new(Explain: true);
 
     /// <summary>A service over the registry and the two queues.</summary>
     public ProbeScoringService(ProbeRegistry registry, ScoringQueue scoring, ForwardQueue forward, MonitorOptions options, MonitorMetrics? metrics = null)
@@ -76,7 +77,8 @@ public sealed class ProbeScoringService : IScoringService
             }
 
             var selected = probeIds ?? (probes.Count == _registry.Current.Count ? null : probes.Select(p => p.Id).ToList());
-            var scored = await _scoring.ScoreAsync(activations, new ScoreOptions(selected, request.Explain), cancellationToken).ConfigureAwait(false);
+            var options = selected is not null ? new ScoreOptions(selected, request.Explain) : request.Explain ? AllExplained : ScoreOptions.Default;
+            var scored = await _scoring.ScoreAsync(activations, options, cancellationToken).ConfigureAwait(false);
             var queued = forwardQueued + scored.Queued;
             _metrics?.RecordQueueWait(queued.TotalSeconds);
             return ScoreResponseMapper.Map(request.RequestId, probes, scored.Scores,

@@ -16,7 +16,7 @@ public static class ScoreResponseMapper
         var response = new ScoreResponse
         {
             RequestId = requestId,
-            Model = probes.Count == 0 ? "" : string.Join(",", probes.Select(p => p.Model.Id).Distinct(StringComparer.Ordinal)),
+            Model = ModelIds(probes),
             Layer = probes.Count == 0 ? 0 : probes[0].Model.Layer,
             Timings = timings,
             Drift = new DriftSignals
@@ -26,8 +26,10 @@ public static class ScoreResponseMapper
                 SaeDenseDisagreement = (float)(scores.Drift.SaeDenseDisagreement ?? double.NaN),
             },
         };
-        foreach (var s in scores.Scores)
+        var all = scores.Scores;
+        for (int i = 0; i < all.Count; i++)
         {
+            var s = all[i];
             var score = new ProbeScore
             {
                 ProbeId = s.ProbeId,
@@ -62,6 +64,17 @@ public static class ScoreResponseMapper
             Threshold = (float)probe.Threshold,
             CalibrationMethod = probe.Bundle.Manifest.Calibration.Method.ToString().ToLowerInvariant(),
         };
+    }
+
+    /// <summary>The distinct model ids of the probes, comma-separated; without a join when they share one (the usual case).</summary>
+    private static string ModelIds(IReadOnlyList<LoadedProbe> probes)
+    {
+        if (probes.Count == 0) return "";
+        string first = probes[0].Model.Id;
+        for (int i = 1; i < probes.Count; i++)
+            if (!string.Equals(probes[i].Model.Id, first, StringComparison.Ordinal))
+                return string.Join(",", probes.Select(p => p.Model.Id).Distinct(StringComparer.Ordinal));
+        return first;
     }
 
     private static WireKind Kind(Probes.ProbeKind kind) => kind == Probes.ProbeKind.Sae ? WireKind.Sae : WireKind.Dense;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using ProbeMonitor.Probes.Bundles;
 using ProbeMonitor.Statistics.Drift;
 
@@ -8,6 +9,7 @@ namespace ProbeMonitor.Monitoring;
 /// <para>
 /// Each <see cref="Record"/> bumps a handful of counters (request, decision, score bin, OOD flag, latent firings) in the
 /// window's current sub-window: thread-safe, lock-free except at a sub-window boundary, and allocation-free.
+/// <see cref="RecordBatch"/> sums a batch's counts first and adds each touched counter once.
 /// <see cref="Snapshot"/> sums the window and computes the signals with the Statistics.Drift functions.
 /// </para>
 /// <para>
@@ -24,6 +26,7 @@ namespace ProbeMonitor.Monitoring;
 public sealed class ProbeDriftTracker
 {
     // Denominators first: SlidingWindowCounters reads from the last counter to the first, so no ratio exceeds 1.
+    private const int StackCounters = 1024;
     private const int Requests = 0, LatentRecords = 1, DistanceRecords = 2, Positives = 3, OodRecords = 4, NaNScores = 5, FirstScoreBin = 6;
     private readonly SlidingWindowCounters _counters;
     private readonly BinEdges _edges;
@@ -85,31 +88,71 @@ public sealed class ProbeDriftTracker
     /// <exception cref="ArgumentException"><paramref name="latentActivations"/> is neither empty nor k long.</exception>
     public void Record(double probability, bool decision, double? mahalanobisSquared = null, ReadOnlySpan<float> latentActivations = default)
     {
-        if (latentActivations.Length != 0 && latentActivations.Length != LatentCount)
-            throw new ArgumentException(
-                $"Probe '{ProbeId}': {latentActivations.Length} latent activations given but the probe tracks {LatentCount} latents.", nameof(latentActivations));
-        bool hasLatents = LatentCount > 0 && latentActivations.Length == LatentCount;
-        bool hasDistance = mahalanobisSquared is { } d2 && !double.IsNaN(d2) && !double.IsNaN(_oodThreshold);
-        int bin = _edges.IndexOf(probability);
-        if (probability == _lastEdge) bin--;
+        double d2 = mahalanobisSquared ?? double.NaN;
+        RecordBatch(new ReadOnlySpan<double>(in probability), new ReadOnlySpan<bool>(in decision),
+            mahalanobisSquared is null ? default : new ReadOnlySpan<double>(in d2), latentActivations);
+    }
 
-        int slot = _counters.Enter();
+    /// <summary>Records n scored requests at once: the same counts as n calls of <see cref="Record"/> in order, with one
+    /// interlocked add per touched counter (per sub-window the batch spans) instead of several per request.</summary>
+    /// <param name="probabilities">The calibrated probabilities [n].</param>
+    /// <param name="decisions">The decisions [n].</param>
+    /// <param name="mahalanobisSquared">The squared Mahalanobis distances [n], or empty when not computed; a NaN entry counts as not computed.</param>
+    /// <param name="latentActivations">The k latent activations of each request [n × k] for an SAE probe, or empty.</param>
+    /// <exception cref="ArgumentException">A span's length does not fit n (and k).</exception>
+    public void RecordBatch(ReadOnlySpan<double> probabilities, ReadOnlySpan<bool> decisions,
+        ReadOnlySpan<double> mahalanobisSquared = default, ReadOnlySpan<float> latentActivations = default)
+    {
+        int n = probabilities.Length;
+        if (decisions.Length != n)
+            throw new ArgumentException($"Probe '{ProbeId}': {decisions.Length} decisions for {n} probabilities.", nameof(decisions));
+        if (mahalanobisSquared.Length != 0 && mahalanobisSquared.Length != n)
+            throw new ArgumentException($"Probe '{ProbeId}': {mahalanobisSquared.Length} distances for {n} requests.", nameof(mahalanobisSquared));
+        if (latentActivations.Length != 0 && (LatentCount == 0 || latentActivations.Length != (long)n * LatentCount))
+            throw new ArgumentException(
+                $"Probe '{ProbeId}': {latentActivations.Length} latent activations given for {n} requests but the probe tracks {LatentCount} latents"
+                + (n == 1 ? "." : $" ({n} × {LatentCount} are needed)."), nameof(latentActivations));
+        if (n == 0) return;
+        bool hasLatents = latentActivations.Length != 0;
+        bool hasDistances = mahalanobisSquared.Length != 0 && !double.IsNaN(_oodThreshold);
+        int k = LatentCount;
+
+        long[]? rented = _counters.Counters > StackCounters ? ArrayPool<long>.Shared.Rent(_counters.Counters) : null;
+        var amounts = rented is null ? stackalloc long[_counters.Counters] : rented.AsSpan(0, _counters.Counters);
         try
         {
-            _counters.Add(slot, Requests);
-            if (hasLatents) _counters.Add(slot, LatentRecords);
-            if (hasDistance) _counters.Add(slot, DistanceRecords);
-            if (decision) _counters.Add(slot, Positives);
-            if (hasDistance && mahalanobisSquared!.Value > _oodThreshold) _counters.Add(slot, OodRecords);
-            if (bin < 0) _counters.Add(slot, NaNScores);
-            else _counters.Add(slot, FirstScoreBin + bin);
-            if (hasLatents)
-                for (int j = 0; j < latentActivations.Length; j++)
-                    if (latentActivations[j] > 0f) _counters.Add(slot, _firstLatent + j);
+            var run = _counters.StartRun(n);
+            while (run.Next(out int start, out int length, out long epoch))
+            {
+                amounts.Clear();
+                for (int r = start; r < start + length; r++)
+                {
+                    double probability = probabilities[r];
+                    int bin = _edges.IndexOf(probability);
+                    if (probability == _lastEdge) bin--;
+                    amounts[Requests]++;
+                    if (hasLatents) amounts[LatentRecords]++;
+                    if (hasDistances && mahalanobisSquared[r] is var d2 && !double.IsNaN(d2))
+                    {
+                        amounts[DistanceRecords]++;
+                        if (d2 > _oodThreshold) amounts[OodRecords]++;
+                    }
+                    if (decisions[r]) amounts[Positives]++;
+                    amounts[bin < 0 ? NaNScores : FirstScoreBin + bin]++;
+                    if (hasLatents)
+                    {
+                        var row = latentActivations.Slice(r * k, k);
+                        var firings = amounts.Slice(_firstLatent, k);
+                        for (int j = 0; j < k; j++)
+                            if (row[j] > 0f) firings[j]++;
+                    }
+                }
+                _counters.AddRun(epoch, amounts);
+            }
         }
         finally
         {
-            _counters.Exit(slot);
+            if (rented is not null) ArrayPool<long>.Shared.Return(rented);
         }
     }
 

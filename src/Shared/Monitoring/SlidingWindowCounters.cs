@@ -59,9 +59,35 @@ internal sealed class SlidingWindowCounters
     public int SubWindows { get; }
 
     /// <summary>Starts a record: returns the slot to <see cref="Add"/> into, or −1 when the record's epoch has already left the window. Pair with <see cref="Exit"/>.</summary>
-    public int Enter()
+    public int Enter() => EnterEpoch(_time is null ? (Interlocked.Increment(ref _records) - 1) / _perSubWindow : ClockEpoch());
+
+    /// <summary>Claims the places of <paramref name="records"/> consecutive records at once (count windows) or reads the clock
+    /// once for all of them (time windows); <see cref="RecordRun.Next"/> then splits them into runs that share an epoch.</summary>
+    /// <remarks>Recording a batch this way counts exactly what as many <see cref="Enter"/>/<see cref="Add"/> records in
+    /// order would, with one interlocked add per touched counter and run instead of per record.</remarks>
+    public RecordRun StartRun(int records)
     {
-        long epoch = _time is null ? (Interlocked.Increment(ref _records) - 1) / _perSubWindow : ClockEpoch();
+        ArgumentOutOfRangeException.ThrowIfNegative(records);
+        return _time is null
+            ? new RecordRun(Interlocked.Add(ref _records, records) - records, _perSubWindow, records, -1)
+            : new RecordRun(0, 0, records, ClockEpoch());
+    }
+
+    /// <summary>Adds <paramref name="amounts"/> [C] to the counters of <paramref name="epoch"/>'s slot, in ascending counter order
+    /// (so denominators first, as <see cref="Snapshot"/> relies on); does nothing when the epoch has left the window.</summary>
+    public void AddRun(long epoch, ReadOnlySpan<long> amounts)
+    {
+        if (amounts.Length != Counters) throw new ArgumentException($"amounts holds {amounts.Length} values but there are {Counters} counters.", nameof(amounts));
+        int slot = EnterEpoch(epoch);
+        if (slot < 0) return;
+        var row = _counts.AsSpan(slot * Counters, Counters);
+        for (int c = 0; c < amounts.Length; c++)
+            if (amounts[c] != 0) Interlocked.Add(ref row[c], amounts[c]);
+        Interlocked.Decrement(ref _active[slot]);
+    }
+
+    private int EnterEpoch(long epoch)
+    {
         int slot = (int)(epoch % SubWindows);
         while (true)
         {

@@ -3,7 +3,7 @@ namespace ProbeMonitor.Monitoring;
 /// <summary>Tracks, over a sliding window, how often an SAE probe and a dense probe of the same task reach different decisions.</summary>
 /// <remarks>
 /// Two probes that agree in distribution but part ways on live traffic are a cheap sign that at least one has stopped
-/// transferring. Thread-safe; <see cref="Record"/> is allocation-free. The mean probability gap is accumulated in
+/// transferring. Thread-safe; <see cref="Record"/> and <see cref="RecordBatch"/> are allocation-free. The mean probability gap is accumulated in
 /// fixed point (units of 1e-9), which is exact enough for a mean of values in [0, 1].
 /// </remarks>
 public sealed class TaskDisagreementTracker
@@ -40,23 +40,36 @@ public sealed class TaskDisagreementTracker
     public DriftWindow Window { get; }
 
     /// <summary>Records one request both probes scored. A NaN probability still counts the decisions but not the gap.</summary>
-    public void Record(bool saeDecision, bool denseDecision, double saeProbability, double denseProbability)
+    public void Record(bool saeDecision, bool denseDecision, double saeProbability, double denseProbability) =>
+        RecordBatch(new ReadOnlySpan<bool>(in saeDecision), new ReadOnlySpan<bool>(in denseDecision),
+            new ReadOnlySpan<double>(in saeProbability), new ReadOnlySpan<double>(in denseProbability));
+
+    /// <summary>Records n requests both probes scored: the same counts as n calls of <see cref="Record"/> in order, added once per sub-window.</summary>
+    /// <exception cref="ArgumentException">The spans differ in length.</exception>
+    public void RecordBatch(ReadOnlySpan<bool> saeDecisions, ReadOnlySpan<bool> denseDecisions, ReadOnlySpan<double> saeProbabilities, ReadOnlySpan<double> denseProbabilities)
     {
-        double gap = Math.Abs(saeProbability - denseProbability);
-        int slot = _counters.Enter();
-        try
+        int n = saeDecisions.Length;
+        if (denseDecisions.Length != n || saeProbabilities.Length != n || denseProbabilities.Length != n)
+            throw new ArgumentException(
+                $"Pair ('{SaeProbeId}', '{DenseProbeId}'): {saeDecisions.Length} SAE decisions, {denseDecisions.Length} dense decisions, " +
+                $"{saeProbabilities.Length} SAE and {denseProbabilities.Length} dense probabilities; all must be equal.", nameof(denseDecisions));
+        Span<long> amounts = stackalloc long[CounterCount];
+        var run = _counters.StartRun(n);
+        while (run.Next(out int start, out int length, out long epoch))
         {
-            _counters.Add(slot, Requests);
-            if (!double.IsNaN(gap))
+            amounts.Clear();
+            for (int r = start; r < start + length; r++)
             {
-                _counters.Add(slot, GapRecords);
-                _counters.Add(slot, GapNanos, (long)Math.Round(Math.Min(gap, 1.0) * GapScale));
+                double gap = Math.Abs(saeProbabilities[r] - denseProbabilities[r]);
+                amounts[Requests]++;
+                if (!double.IsNaN(gap))
+                {
+                    amounts[GapRecords]++;
+                    amounts[GapNanos] += (long)Math.Round(Math.Min(gap, 1.0) * GapScale);
+                }
+                if (saeDecisions[r] != denseDecisions[r]) amounts[Disagreements]++;
             }
-            if (saeDecision != denseDecision) _counters.Add(slot, Disagreements);
-        }
-        finally
-        {
-            _counters.Exit(slot);
+            _counters.AddRun(epoch, amounts);
         }
     }
 

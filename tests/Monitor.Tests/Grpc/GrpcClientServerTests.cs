@@ -120,6 +120,24 @@ public sealed class GrpcClientServerTests(GrpcTestServer server) : IClassFixture
     }
 
     [Fact]
+    public async Task Responses_held_back_unflushed_go_out_with_the_status_and_before_an_error()
+    {
+        using var channel = server.Channel();
+        using var ok = channel.ServerStreamingCall(TestService.HeldCount, new ScoreRequest { RequestId = "h", TokenIds = new TokenIds { Ids = { 5 } } });
+        Assert.Equal(["h-0", "h-1", "h-2", "h-3", "h-4"], (await ToListAsync(ok.ReadAllAsync())).Select(r => r.RequestId));
+        Assert.Equal(GrpcStatusCode.OK, ok.GetStatus().Code);
+
+        using var failed = channel.ServerStreamingCall(TestService.HeldCount, new ScoreRequest { RequestId = "fail", TokenIds = new TokenIds { Ids = { 3 } } });
+        var received = new List<string>();
+        var error = await Assert.ThrowsAsync<GrpcStatusException>(async () =>
+        {
+            await foreach (var r in failed.ReadAllAsync()) received.Add(r.RequestId);
+        });
+        Assert.Equal(["fail-0", "fail-1", "fail-2"], received);
+        Assert.Equal((GrpcStatusCode.Aborted, "failed after the held responses"), (error.StatusCode, error.Detail));
+    }
+
+    [Fact]
     public async Task Error_status_carries_percent_encoded_detail_and_trailers()
     {
         using var channel = server.Channel();

@@ -19,6 +19,8 @@ internal sealed class TestService
         GrpcMethod.Create<ScoreRequest, ScoreResponse>(GrpcMethodType.DuplexStreaming, Name, "Chat");
     public static readonly GrpcMethod<ScoreRequest, ScoreResponse> Count =
         GrpcMethod.Create<ScoreRequest, ScoreResponse>(GrpcMethodType.ServerStreaming, Name, "Count");
+    public static readonly GrpcMethod<ScoreRequest, ScoreResponse> HeldCount =
+        GrpcMethod.Create<ScoreRequest, ScoreResponse>(GrpcMethodType.ServerStreaming, Name, "HeldCount");
     public static readonly GrpcMethod<ScoreRequest, ScoreResponse> Sum =
         GrpcMethod.Create<ScoreRequest, ScoreResponse>(GrpcMethodType.ClientStreaming, Name, "Sum");
     public static readonly GrpcMethod<ScoreRequest, ScoreResponse> WaitStream =
@@ -89,6 +91,13 @@ internal sealed class TestService
         {
             for (int i = 0; i < request.TokenIds.Ids[0]; i++)
                 await responses.WriteAsync(new ScoreResponse { RequestId = $"{request.RequestId}-{i}", Layer = i });
+        });
+        // Like Count, but every response is held back unflushed: only the end of the call (status or error) sends them.
+        registry.ServerStreaming(HeldCount, async (request, responses, context) =>
+        {
+            for (int i = 0; i < request.TokenIds.Ids[0]; i++)
+                await responses.WriteAsync(new ScoreResponse { RequestId = $"{request.RequestId}-{i}", Layer = i }, flush: false);
+            if (request.RequestId == "fail") throw new GrpcStatusException(GrpcStatusCode.Aborted, "failed after the held responses");
         });
         registry.ClientStreaming(Sum, async (requests, context) =>
         {

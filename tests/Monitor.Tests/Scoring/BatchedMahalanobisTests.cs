@@ -34,6 +34,21 @@ public sealed class BatchedMahalanobisTests
         }
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    [InlineData(2304)]
+    [InlineData(2311)]
+    public void Squared_length_equals_the_plain_double_loop(int d)
+    {
+        var rng = new Random(d);
+        // Gemma-like: a few huge dimensions among small ones, so a float accumulator would lose the small ones.
+        var u = Enumerable.Range(0, d).Select(i => (float)((rng.NextDouble() - 0.5) * (i % 97 == 0 ? 3000 : 1))).ToArray();
+        double expected = 0;
+        foreach (float v in u) expected += (double)v * v;
+        Assert.Equal(expected, BatchedMahalanobis.SquaredLength(u), 1e-13 * expected); // only the order of the additions differs
+    }
+
     [Fact]
     public void Equal_references_share_a_fingerprint_and_different_ones_do_not()
     {

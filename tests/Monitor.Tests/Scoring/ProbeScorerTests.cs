@@ -73,13 +73,16 @@ public sealed class ProbeScorerTests : IDisposable
         }
     }
 
-    [Fact]
-    public void Explain_lists_firing_latents_by_effect_on_the_logit()
+    [Theory]
+    [InlineData(2)]
+    [InlineData(1)]
+    [InlineData(8)] // more than the SAE has: every firing latent
+    public void Explain_lists_firing_latents_by_effect_on_the_logit(int topK)
     {
         const int n = 40;
         var x = Rows(4, n, 3.0);
         var scores = new ProbeScorer(() => _set).Score(PooledBatch.AnyPooling(x, n, TestBundles.D),
-            new ScoreOptions(["tox-sae", "tox-dense"], Explain: true, ExplainTopK: 2));
+            new ScoreOptions(["tox-sae", "tox-dense"], Explain: true, ExplainTopK: topK));
         Assert.Equal(["tox-sae", "tox-dense"], scores.ProbeIds);
         var p = _sae.Parameters;
         int explained = 0;
@@ -88,7 +91,7 @@ public sealed class ProbeScorerTests : IDisposable
             var (latents, _) = TestBundles.SaeLogit(_sae, x.AsSpan(r * TestBundles.D, TestBundles.D));
             var expected = Enumerable.Range(0, 3).Where(j => latents[j] > 0)
                 .Select(j => (Id: p.LatentIds[j], A: latents[j], Margin: latents[j] - p.Thresholds[j], Effect: p.Weights[j] / p.LatentScale![j] * latents[j]))
-                .OrderByDescending(e => Math.Abs(e.Effect)).Take(2).ToList();
+                .OrderByDescending(e => Math.Abs(e.Effect)).Take(topK).ToList();
             var got = scores.Requests[r].Scores[0].FiringLatents!;
             Assert.Equal(expected.Select(e => e.Id), got.Select(f => f.LatentId));
             for (int i = 0; i < got.Count; i++)
@@ -129,6 +132,47 @@ public sealed class ProbeScorerTests : IDisposable
         Assert.Equal(disagreement.DisagreementRate, status["tox-dense"].Snapshot.DisagreementRate, 15);
         Assert.True(double.IsNaN(status["ans-dense"].Snapshot.DisagreementRate));
         Assert.InRange(status["tox-sae"].Risk.Risk, 0, 1);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(33)]
+    [InlineData(70)] // 64 rows and more take the GEMM's other kernel
+    public void Logits_are_each_probes_own_bit_for_bit_and_drift_counts_equal_single_records(int n)
+    {
+        var x = Rows(20 + n, n, 2.0);
+        var scores = new ProbeScorer(() => _set).Score(PooledBatch.AnyPooling(x, n, TestBundles.D));
+        // A second set over the same bundles, its windows fed one request at a time through the trackers' own Record.
+        var reference = ProbeSet.Build(BundleDirectory.LoadAll(_bundles.Root).Bundles, _set.Options).Set;
+        var logits = new float[n];
+        for (int i = 0; i < _set.Count; i++)
+        {
+            var p = _set.Probes[i];
+            var latents = new float[n * (p.SaeProbe?.LatentCount ?? 0)];
+            if (p.SaeProbe is { } sae) sae.ScoreLogits(x, n, logits, latents);
+            else p.Probe.ScoreLogits(x, n, logits);
+            for (int r = 0; r < n; r++)
+            {
+                var s = scores.Requests[r].Scores[i];
+                Assert.Equal(BitConverter.SingleToInt32Bits(logits[r]), BitConverter.SingleToInt32Bits(s.Logit));
+                Assert.Equal(p.Calibrate(logits[r]), s.Probability);
+                int k = p.SaeProbe?.LatentCount ?? 0;
+                reference.Probes[i].Drift.Record(s.Probability, s.Decision, s.MahalanobisSquared, latents.AsSpan(r * k, k));
+            }
+        }
+        var pair = Assert.Single(reference.DisagreementPairs);
+        int sI = scores.ProbeIds.ToList().IndexOf(pair.SaeProbeId), dI = scores.ProbeIds.ToList().IndexOf(pair.DenseProbeId);
+        foreach (var request in scores.Requests)
+            pair.Record(request.Scores[sI].Decision, request.Scores[dI].Decision, request.Scores[sI].Probability, request.Scores[dI].Probability);
+
+        for (int i = 0; i < _set.Count; i++)
+        {
+            var (expected, actual) = (reference.Probes[i].Drift.Snapshot(), _set.Probes[i].Drift.Snapshot());
+            Assert.Equal(n, actual.WindowCount);
+            Assert.Equal(expected.WindowLatentFiringRates, actual.WindowLatentFiringRates);
+            Assert.Equal(expected with { WindowLatentFiringRates = null }, actual with { WindowLatentFiringRates = null });
+        }
+        Assert.Equal(pair.Snapshot(), _set.DisagreementPairs[0].Snapshot());
     }
 
     [Fact]

@@ -30,6 +30,44 @@ public sealed class SlidingWindowCountersTests
     }
 
     [Fact]
+    public void A_run_splits_at_sub_window_boundaries_and_lands_like_single_records()
+    {
+        var single = new SlidingWindowCounters(2, DriftWindow.ByCount(50, 10, 1));
+        var batched = new SlidingWindowCounters(2, DriftWindow.ByCount(50, 10, 1));
+        var totals = new long[2];
+        var expected = new long[2];
+        int next = 0;
+        foreach (int size in new[] { 3, 0, 4, 12, 1, 30, 7, 60, 2 })
+        {
+            for (int i = next; i < next + size; i++)
+            {
+                int slot = single.Enter();
+                single.Add(slot, 0);
+                single.Add(slot, 1, i);
+                single.Exit(slot);
+            }
+            var run = batched.StartRun(size);
+            var lengths = new List<int>();
+            while (run.Next(out int start, out int length, out long epoch))
+            {
+                // Every record of a run shares an epoch: 5 records each.
+                Assert.Equal((next + start) / 5, epoch);
+                Assert.Equal((next + start + length - 1) / 5, epoch);
+                long sum = 0;
+                for (int i = next + start; i < next + start + length; i++) sum += i;
+                batched.AddRun(epoch, [length, sum]);
+                lengths.Add(length);
+            }
+            Assert.Equal(size, lengths.Sum());
+            next += size;
+            single.Snapshot(expected);
+            batched.Snapshot(totals);
+            Assert.Equal(expected, totals);
+        }
+        Assert.Throws<ArgumentException>(() => batched.AddRun(0, [1]));
+    }
+
+    [Fact]
     public void Time_window_expires_old_records_even_without_new_ones()
     {
         var clock = new ManualTimeProvider();

@@ -4,6 +4,7 @@ namespace ProbeMonitor.Kernels.Managed;
 /// <remarks>
 /// k blocks are long (each horizontal reduction is then amortised over many FMAs); the A block of a task stays in L2,
 /// and each NR-row B micro-panel is packed (and widened) once per A block and then reused from L1 by every row tile.
+/// A block of one row tile (a single request scored alone) reads float B in place, as packing would only copy it.
 /// </remarks>
 internal static unsafe class DotDriver
 {
@@ -55,13 +56,26 @@ internal static unsafe class DotDriver
             {
                 int rows = Math.Min(mcMax, row1 - ic);
                 Packing.Rows(a, p.K, ic, rows, TaskGrid.RoundUp(rows, mr), pc, kc, kcp, ap);
+                // With a single row tile each B panel would be packed to be read once: read float B where it lies instead,
+                // when the block needs no zero padding. The kernel then sees the same values, so the results are identical.
+                bool direct = p.B.Floats != null && kc == kcp && rows <= mr;
                 for (int jr = column0; jr < column1; jr += nr)
                 {
                     int columns = Math.Min(nr, column1 - jr);
-                    Packing.Rows(p.B, p.K, jr, columns, nr, pc, kc, kcp, bp);
+                    float* panel = bp;
+                    nint ldb = kcp;
+                    if (direct && columns == nr)
+                    {
+                        panel = p.B.Floats + (nint)jr * p.K + pc;
+                        ldb = p.K;
+                    }
+                    else
+                    {
+                        Packing.Rows(p.B, p.K, jr, columns, nr, pc, kc, kcp, bp);
+                    }
                     for (int ir = 0; ir < rows; ir += mr)
                     {
-                        TKernel.Run(ap + (nint)ir * kcp, kcp, bp, kcp, kcp, tile);
+                        TKernel.Run(ap + (nint)ir * kcp, kcp, panel, ldb, kcp, tile);
                         int tileRows = Math.Min(mr, rows - ir);
                         for (int r = 0; r < tileRows; r++)
                         {

@@ -22,6 +22,9 @@ internal readonly unsafe struct MatrixSource
     }
 
     /// <summary>Writes <paramref name="count"/> consecutive elements starting at <paramref name="offset"/> as floats.</summary>
+    /// <summary>The float elements, or null when the source holds 16-bit values (which must be widened, so packed).</summary>
+    public float* Floats => floats;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Read(nint offset, float* destination, int count)
     {

@@ -17,7 +17,7 @@ internal readonly record struct TaskGrid(int RowBlock, int ColumnBlock, int RowB
     public static TaskGrid Plan(int m, int n, int k, int mr, int nr, int mc)
     {
         int cores = Environment.ProcessorCount;
-        if (cores == 1 || (long)m * n * k < ParallelThreshold) return new TaskGrid(m, n, 1, 1);
+        if (cores == 1 || GemmThreading.IsCallingThreadOnly || (long)m * n * k < ParallelThreshold) return new TaskGrid(m, n, 1, 1);
 
         int rowBlocks = CeilDiv(m, mc);
         int rowBlock = RoundUp(CeilDiv(m, rowBlocks), mr);
