@@ -174,6 +174,40 @@ public sealed class RandomCheckpointSmokeTests : IClassFixture<RandomCheckpointS
     }
 
     [Fact]
+    public void Sparse_probing_over_several_datasets_writes_each_run_and_a_summary_that_matches_them()
+    {
+        string outDir = Path.Combine(_p.Dir, "sparse-probing-many");
+        var rows = RunAndCheck("sparse-probing", outDir, "evaluate", "sparse-probing", "--dataset", $"planted={_p.Train},{_p.Test},{_p.Shifted}",
+            "--dataset", $"coin-flips={_p.Noise},{_p.NoiseTest}", "--methods", "logreg,sae", "--sae", _p.Sae, "--max-k", "8", "--out", outDir);
+        Assert.Equal(["coin-flips", "planted"], rows.Select(r => r.GetProperty("dataset").GetString()).Distinct().Order());
+        foreach (var name in new[] { "planted", "coin-flips" })
+        {
+            Assert.True(File.Exists(Path.Combine(outDir, name, "report.md")));
+            using var own = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, name, "results.json")));
+            var ownRows = own.RootElement.GetProperty("rows").EnumerateArray().ToArray();
+            Assert.Equal(Auc(ownRows, name, "normal", "logreg"), Auc(rows, name, "normal", "logreg"));
+        }
+        // The same dataset run alone (the single-file form) gives the same numbers: runs are seeded and independent.
+        string alone = Path.Combine(_p.Dir, "sparse-probing-alone");
+        var aloneRows = RunAndCheck("sparse-probing", alone, "evaluate", "sparse-probing", "--train", _p.Noise, "--test", _p.NoiseTest, "--name", "coin-flips",
+            "--methods", "logreg,sae", "--sae", _p.Sae, "--max-k", "8", "--out", alone);
+        Assert.Equal(Auc(aloneRows, "coin-flips", "normal", "logreg"), Auc(rows, "coin-flips", "normal", "logreg"));
+        string report = File.ReadAllText(Path.Combine(outDir, "report.md"));
+        Assert.Contains("[planted](planted/report.md)", report);
+        Assert.Contains("**mean**", report);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")));
+        Assert.Equal(2, summary.RootElement.GetProperty("datasets").GetArrayLength());
+        Assert.Equal(2, summary.RootElement.GetProperty("quiver").GetProperty("decisions").EnumerateArray().Count(d => d.GetProperty("setting").GetString() == "normal"));
+
+        var (code, _, stderr) = Invoke("evaluate", "sparse-probing", "--dataset", $"x={_p.Train}", "--out", Path.Combine(_p.Dir, "bad"));
+        Assert.Equal(1, code);
+        Assert.Contains("NAME=TRAIN,TEST[,OOD]", stderr);
+        (code, _, stderr) = Invoke("evaluate", "sparse-probing", "--dataset", $"x={_p.Train},{_p.Test}", "--train", _p.Train, "--out", Path.Combine(_p.Dir, "bad"));
+        Assert.Equal(1, code);
+        Assert.Contains("replaces --train", stderr);
+    }
+
+    [Fact]
     public void Answerability_ranks_latents_and_transfers_to_the_shifted_set_but_not_to_noise()
     {
         string outDir = Path.Combine(_p.Dir, "answerability");
