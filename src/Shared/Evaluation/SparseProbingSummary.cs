@@ -32,6 +32,10 @@ public static class SparseProbingSummary
                     if (sections[key] is not JsonArray merged) sections[key] = merged = [];
                     foreach (var item in array) merged.Add(item?.DeepClone());
                 }
+        // Settings every run shares (regime, seed) are kept once; per-run objects such as each quiver are replaced below.
+        foreach (var (key, value) in runs[0].Result.Sections)
+            if (value is JsonValue && runs.All(r => r.Result.Sections[key] is JsonValue v && v.ToJsonString() == value.ToJsonString()))
+                sections[key] = value.DeepClone();
         var decisions = QuiverOfArrows.Decide(rows.Where(r => !r.Method.StartsWith("quiver", StringComparison.Ordinal)));
         sections["quiver"] = QuiverOfArrows.Summary(decisions);
         sections["datasets"] = new JsonArray(runs.Select(r => (JsonNode)new JsonObject { ["name"] = r.Dataset, ["folder"] = r.Folder }).ToArray());
