@@ -63,6 +63,29 @@ public static class LabeledTextFile
         return new LabeledDataset(Path.GetFileName(path), examples, positiveMeaning, [source], $"CSV '{textColumn}' / '{labelColumn}'.");
     }
 
+    /// <summary>
+    /// Writes one <c>{"text", "label", "group"?}</c> object per line (UTF-8, no BOM, \n endings): what <see cref="LoadJsonl"/>
+    /// and the Trainer's <c>extract</c> read back. Returns the number of lines written.
+    /// </summary>
+    public static int WriteJsonl(LabeledDataset data, string path)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        using var stream = File.Create(path);
+        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        foreach (var e in data.Examples)
+        {
+            json.WriteStartObject();
+            json.WriteString("text", e.Text);
+            json.WriteNumber("label", e.Label);
+            if (e.Group is not null) json.WriteString("group", e.Group);
+            json.WriteEndObject();
+            json.Flush();
+            stream.WriteByte((byte)'\n');
+            json.Reset();
+        }
+        return data.Count;
+    }
+
     private static int ParseLabel(string value, string where) => value.Trim().ToLower(CultureInfo.InvariantCulture) switch
     {
         "0" or "false" => 0,

@@ -21,7 +21,7 @@ public static class CommandErrors
         }
         catch (Exception e) when (e is ModelFormatException or TensorFormatException or ProbeBundleException or SingleClassException
                                       or FormatException or ArgumentException or IOException or UnauthorizedAccessException
-                                      or InvalidOperationException or InvalidDataException or NotSupportedException)
+                                      or InvalidOperationException or InvalidDataException or NotSupportedException or KeyNotFoundException)
         {
             stderr.WriteLine($"error: {e.Message}");
             return 1;

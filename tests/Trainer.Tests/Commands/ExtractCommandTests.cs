@@ -127,6 +127,36 @@ public sealed class ExtractCommandTests : IDisposable
     }
 
     [Fact]
+    public void Several_inputs_in_one_call_equal_separate_calls()
+    {
+        string first = TokenInput();
+        string second = WriteJsonl("second.jsonl", ["{\"token_ids\": [2, 9, 9, 4], \"label\": 1}", "{\"token_ids\": [2, 3], \"label\": 0}"]);
+        string a = Path.Combine(_dir, "a.safetensors"), b = Path.Combine(_dir, "b.safetensors");
+        string a1 = Path.Combine(_dir, "a1.safetensors"), b1 = Path.Combine(_dir, "b1.safetensors");
+        var (code, err) = CliRunner.Run("extract", "--model", _model, "--input", first, "--out", a, "--input", second, "--out", b, "--layers", "2");
+        Assert.True(code == 0, err);
+        Assert.Equal(0, CliRunner.Run("extract", "--model", _model, "--input", first, "--layers", "2", "--out", a1).ExitCode);
+        Assert.Equal(0, CliRunner.Run("extract", "--model", _model, "--input", second, "--layers", "2", "--out", b1).ExitCode);
+        foreach (var (together, alone) in new[] { (a, a1), (b, b1) })
+        {
+            using var ft = SafetensorsFile.Open(together);
+            using var fa = SafetensorsFile.Open(alone);
+            Assert.Equal(fa.ReadSingles("blocks.2.hook_resid_post"), ft.ReadSingles("blocks.2.hook_resid_post"));
+            Assert.Equal(fa.ReadInt64("labels"), ft.ReadInt64("labels"));
+        }
+
+        var (mismatch, message) = CliRunner.Run("extract", "--model", _model, "--input", first, "--input", second, "--out", a, "--layers", "2");
+        Assert.Equal(1, mismatch);
+        Assert.Contains("2 --input file(s) but 1 --out", message);
+        string bad = WriteJsonl("bad.jsonl", ["{\"token_ids\": [2, 5]", "oops"]);
+        string never = Path.Combine(_dir, "never.safetensors");
+        (mismatch, message) = CliRunner.Run("extract", "--model", _model, "--input", first, "--out", never, "--input", bad, "--out", b, "--layers", "2");
+        Assert.Equal(1, mismatch);
+        Assert.Contains("invalid JSON", message);
+        Assert.False(File.Exists(never), "an unreadable later input must fail before the first file is written");
+    }
+
+    [Fact]
     public void Gzipped_jsonl_reads_like_plain()
     {
         string plain = TokenInput(), gz = Path.Combine(_dir, "in.jsonl.gz");

@@ -17,19 +17,21 @@ public sealed class ActivationSource : IDisposable
     private readonly string? _key;
     private readonly DType _dtype;
     private readonly float[]? _array;
+    private readonly long[]? _tokenRows;
 
-    private ActivationSource(SafetensorsFile? file, string? key, DType dtype, float[]? array, long rows, int dIn, string name)
+    private ActivationSource(SafetensorsFile? file, string? key, DType dtype, float[]? array, long rows, int dIn, string name, long[]? tokenRows = null)
     {
         _file = file;
         _key = key;
         _dtype = dtype;
         _array = array;
-        Rows = rows;
+        _tokenRows = tokenRows;
+        Rows = tokenRows?.LongLength ?? rows;
         DIn = dIn;
         Name = name;
     }
 
-    /// <summary>Number of rows (tokens).</summary>
+    /// <summary>Number of rows (tokens); for a padded [N, T, d] file with <c>lengths</c>, the real tokens only.</summary>
     public long Rows { get; }
 
     /// <summary>Row width.</summary>
@@ -39,7 +41,12 @@ public sealed class ActivationSource : IDisposable
     public string Name { get; }
 
     /// <summary>Opens tensor <paramref name="key"/> of a safetensors file and checks its dtype, shape and every value.</summary>
-    /// <exception cref="TensorFormatException">The key is absent, the dtype is not floating point, the shape is not [..., d_in], or a value is NaN/Inf.</exception>
+    /// <remarks>
+    /// A [N, T, d] tensor beside a <c>lengths</c> [N] tensor (what <c>extract --pooling none</c> writes) is zero-padded
+    /// after each sequence's length; only the first lengths[i] tokens of sequence i are rows, so padding never reaches
+    /// the training batches or the decoder-bias initialisation.
+    /// </remarks>
+    /// <exception cref="TensorFormatException">The key is absent, the dtype is not floating point, the shape is not [..., d_in], a value is NaN/Inf, or lengths do not fit the tensor.</exception>
     public static ActivationSource Open(string path, string key)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -55,7 +62,8 @@ public sealed class ActivationSource : IDisposable
             long dIn = info.Shape[^1], rows = info.ElementCount / Math.Max(1, dIn);
             if (dIn <= 0 || rows <= 0)
                 throw new TensorFormatException(path, key, $"shape is {TensorShape.Format(info.Shape)}; activations need at least one row of positive width");
-            var source = new ActivationSource(file, key, info.DType, null, rows, checked((int)dIn), $"{path}:{key}");
+            long[]? tokenRows = info.Shape.Length == 3 && file.Contains(LengthsTensor) ? TokenRows(file, path, info.Shape) : null;
+            var source = new ActivationSource(file, key, info.DType, null, rows, checked((int)dIn), $"{path}:{key}", tokenRows);
             source.CheckFinite();
             return source;
         }
@@ -83,6 +91,12 @@ public sealed class ActivationSource : IDisposable
     {
         if ((ulong)row >= (ulong)Rows) throw new ArgumentOutOfRangeException(nameof(row), $"activations '{Name}': row {row} is outside 0..{Rows - 1}.");
         if (destination.Length != DIn) throw new ArgumentException($"activations '{Name}': destination holds {destination.Length} floats, d_in is {DIn}.");
+        CopyStoredRow(_tokenRows is null ? row : _tokenRows[row], destination);
+    }
+
+    /// <summary>Row <paramref name="row"/> of the tensor as stored (padding included).</summary>
+    private void CopyStoredRow(long row, Span<float> destination)
+    {
         int offset = checked((int)(row * DIn));
         if (_array is not null)
         {
@@ -103,6 +117,31 @@ public sealed class ActivationSource : IDisposable
         }
     }
 
+    /// <summary>The padded tensor's token-count tensor.</summary>
+    public const string LengthsTensor = "lengths";
+
+    /// <summary>The flattened row of every real token of a padded [N, T, d] tensor, in sequence order.</summary>
+    private static long[] TokenRows(SafetensorsFile file, string path, long[] shape)
+    {
+        var lengthsInfo = file.GetInfo(LengthsTensor);
+        if (lengthsInfo.Shape.Length != 1 || lengthsInfo.Shape[0] != shape[0])
+            throw new TensorFormatException(path, LengthsTensor, $"shape is {TensorShape.Format(lengthsInfo.Shape)}; expected [{shape[0]}] beside activations {TensorShape.Format(shape)}");
+        var lengths = file.ReadInt64(LengthsTensor);
+        long total = 0;
+        for (int i = 0; i < lengths.Length; i++)
+        {
+            if (lengths[i] < 0 || lengths[i] > shape[1])
+                throw new TensorFormatException(path, LengthsTensor, $"element {i} is {lengths[i]}; lengths must lie in 0..{shape[1]} (the padded length)");
+            total += lengths[i];
+        }
+        if (total == 0) throw new TensorFormatException(path, LengthsTensor, "every sequence is empty; there are no tokens to train on");
+        var rows = new long[total];
+        long next = 0;
+        for (int i = 0; i < lengths.Length; i++)
+            for (long t = 0; t < lengths[i]; t++) rows[next++] = i * shape[1] + t;
+        return rows;
+    }
+
     /// <summary>Releases the mapped file, if any.</summary>
     public void Dispose() => _file?.Dispose();
 
@@ -111,9 +150,10 @@ public sealed class ActivationSource : IDisposable
         long bad = FirstNonFinite();
         if (bad < 0) return;
         var row = new float[DIn];
-        CopyRow(bad / DIn, row);
+        CopyStoredRow(bad / DIn, row);
         string what = SparseAutoencoder.Describe(row[(int)(bad % DIn)]);
-        string message = $"element [{bad / DIn}, {bad % DIn}] (row, column of the flattened [{Rows}, {DIn}]) is {what}; activations must be finite";
+        long storedRows = _array is not null ? _array.Length / DIn : _file!.GetInfo(_key!).ElementCount / DIn;
+        string message = $"element [{bad / DIn}, {bad % DIn}] (row, column of the flattened [{storedRows}, {DIn}]) is {what}; activations must be finite";
         if (_file is not null) throw new TensorFormatException(_file.Path, _key, message);
         throw new ArgumentException($"activations '{Name}': {message}.");
     }
