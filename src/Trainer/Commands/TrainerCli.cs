@@ -15,6 +15,7 @@ public static class TrainerCli
         root.Subcommands.Add(InitModelCommand.Create());
         root.Subcommands.Add(ExtractCommand.Create());
         root.Subcommands.Add(TokenizeCommand.Create());
+        root.Subcommands.Add(TrainTokenizerCommand.Create());
         foreach (var verb in SaeVerbs.Create()) root.Subcommands.Add(verb);
         return root;
     }
