@@ -9,7 +9,8 @@ namespace ProbeMonitor.Sae.Training;
 /// <remarks>
 /// A file tensor stays memory-mapped (F32, F16 or BF16; leading dimensions flattened into rows) and rows are widened
 /// to float32 as batches are drawn, so a multi-GB BF16 file costs no copy. Every value is checked finite when the
-/// source opens, so bad data fails before any training step.
+/// source opens, so bad data fails before any training step. A padded [N, T, d] tensor from <c>extract --pooling none</c>
+/// comes with <c>lengths</c> [N]; then only the real tokens are rows, never the zero padding after them.
 /// </remarks>
 public sealed class ActivationSource : IDisposable
 {
@@ -17,14 +18,16 @@ public sealed class ActivationSource : IDisposable
     private readonly string? _key;
     private readonly DType _dtype;
     private readonly float[]? _array;
+    private readonly long[]? _rowMap;
 
-    private ActivationSource(SafetensorsFile? file, string? key, DType dtype, float[]? array, long rows, int dIn, string name)
+    private ActivationSource(SafetensorsFile? file, string? key, DType dtype, float[]? array, long rows, int dIn, string name, long[]? rowMap = null)
     {
         _file = file;
         _key = key;
         _dtype = dtype;
         _array = array;
-        Rows = rows;
+        _rowMap = rowMap;
+        Rows = rowMap?.LongLength ?? rows;
         DIn = dIn;
         Name = name;
     }
@@ -55,7 +58,8 @@ public sealed class ActivationSource : IDisposable
             long dIn = info.Shape[^1], rows = info.ElementCount / Math.Max(1, dIn);
             if (dIn <= 0 || rows <= 0)
                 throw new TensorFormatException(path, key, $"shape is {TensorShape.Format(info.Shape)}; activations need at least one row of positive width");
-            var source = new ActivationSource(file, key, info.DType, null, rows, checked((int)dIn), $"{path}:{key}");
+            var rowMap = info.Shape.Length == 3 && file.Contains(LengthsTensor) ? UnpaddedRows(file, path, info.Shape) : null;
+            var source = new ActivationSource(file, key, info.DType, null, rows, checked((int)dIn), $"{path}:{key}", rowMap);
             source.CheckFinite();
             return source;
         }
@@ -64,6 +68,26 @@ public sealed class ActivationSource : IDisposable
             file.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The per-sequence token counts that accompany a padded [N, T, d] tensor.</summary>
+    public const string LengthsTensor = "lengths";
+
+    /// <summary>Flattened row indices of the real tokens of a padded [N, T, d] tensor, from <c>lengths</c> [N] (each checked in 1..T).</summary>
+    private static long[] UnpaddedRows(SafetensorsFile file, string path, long[] shape)
+    {
+        long n = shape[0], t = shape[1];
+        var lengths = file.ReadInt64(LengthsTensor);
+        if (lengths.LongLength != n)
+            throw new TensorFormatException(path, LengthsTensor, $"has {lengths.LongLength} entries but the activations hold {n} sequences");
+        var rows = new List<long>();
+        for (long i = 0; i < n; i++)
+        {
+            if (lengths[i] < 1 || lengths[i] > t)
+                throw new TensorFormatException(path, LengthsTensor, $"entry {i} is {lengths[i]}; lengths must be in 1..{t} (the padded length)");
+            for (long j = 0; j < lengths[i]; j++) rows.Add(i * t + j);
+        }
+        return rows.ToArray();
     }
 
     /// <summary>Wraps <paramref name="data"/> [rows, d_in] (not copied; do not modify it while training) and checks every value.</summary>
@@ -83,7 +107,7 @@ public sealed class ActivationSource : IDisposable
     {
         if ((ulong)row >= (ulong)Rows) throw new ArgumentOutOfRangeException(nameof(row), $"activations '{Name}': row {row} is outside 0..{Rows - 1}.");
         if (destination.Length != DIn) throw new ArgumentException($"activations '{Name}': destination holds {destination.Length} floats, d_in is {DIn}.");
-        int offset = checked((int)(row * DIn));
+        int offset = checked((int)((_rowMap is null ? row : _rowMap[row]) * DIn));
         if (_array is not null)
         {
             _array.AsSpan(offset, DIn).CopyTo(destination);
@@ -110,12 +134,23 @@ public sealed class ActivationSource : IDisposable
     {
         long bad = FirstNonFinite();
         if (bad < 0) return;
-        var row = new float[DIn];
-        CopyRow(bad / DIn, row);
-        string what = SparseAutoencoder.Describe(row[(int)(bad % DIn)]);
-        string message = $"element [{bad / DIn}, {bad % DIn}] (row, column of the flattened [{Rows}, {DIn}]) is {what}; activations must be finite";
+        string what = SparseAutoencoder.Describe(ValueAt(bad));
+        long flatRows = _rowMap is null ? Rows : (_file!.GetInfo(_key!).ElementCount / DIn);
+        string message = $"element [{bad / DIn}, {bad % DIn}] (row, column of the flattened [{flatRows}, {DIn}]) is {what}; activations must be finite";
         if (_file is not null) throw new TensorFormatException(_file.Path, _key, message);
         throw new ArgumentException($"activations '{Name}': {message}.");
+    }
+
+    /// <summary>One element of the stored (padded, unmapped) data, widened to float.</summary>
+    private float ValueAt(long index)
+    {
+        if (_array is not null) return _array[index];
+        if (_dtype == DType.F32) return _file!.GetSingles(_key!)[checked((int)index)];
+        Span<float> one = stackalloc float[1];
+        var bits = _file!.GetHalfBits(_key!).Slice(checked((int)index), 1);
+        if (_dtype == DType.BF16) FloatConversion.BFloat16ToSingle(bits, one);
+        else FloatConversion.HalfToSingle(bits, one);
+        return one[0];
     }
 
     private long FirstNonFinite()
