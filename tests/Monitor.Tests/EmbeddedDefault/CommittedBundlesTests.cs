@@ -50,12 +50,25 @@ public sealed class CommittedBundlesTests : IDisposable
         var embedded = EmbeddedDefaultModel.Materialize(_cache);
         var bundle = ProbeBundle.Load(Path.Combine(embedded.ProbesDirectory, "answerability-dense"));
         var tokenizer = GemmaTokenizer.Load(embedded.TokenizerPath);
-        var prompts = new[]
-        {
-            ("The Normans were the people who gave their name to Normandy, a region in France.", "In what country is Normandy located?"),
-            ("The Amazon rainforest covers much of the Amazon basin of South America.", "Who wrote the first novel about the river?"),
-            ("Oxygen is a chemical element with symbol O and atomic number 8.", "What is the atomic number of oxygen?"),
-        }.Select(p => tokenizer.Encode(PromptTemplates.Default.Render(new AnswerabilityItem(p.Item1, p.Item2, true)))).ToArray();
+        // One prompt's activation has cosine ≈ 0.5 with the mean of the 800 reference rows (measured on the export's own file), and these
+        // short prompts differ from SQuAD's, so the mean of 48 reaches ≈ 0.68 on this model and ≈ 0 on a model of another seed.
+        string[] contexts =
+        [
+            "The Normans were the people who gave their name to Normandy, a region in France.",
+            "The Amazon rainforest covers much of the Amazon basin of South America.",
+            "Oxygen is a chemical element with symbol O and atomic number 8.",
+            "The Victoria and Albert Museum in London holds a large collection of decorative arts.",
+            "In 1905 Einstein published four papers that changed physics.",
+            "The committee approved the budget after a long debate in the spring of 2010.",
+            "Warsaw is the capital and largest city of Poland, on the Vistula river.",
+            "The Super Bowl is the annual championship game of the National Football League.",
+        ];
+        string[] questions =
+        [
+            "In what country is Normandy located?", "Who wrote the first novel about the river?", "What is the atomic number of oxygen?",
+            "When was the museum founded?", "Which river flows through the city?", "How many papers were published?",
+        ];
+        var prompts = contexts.SelectMany(c => questions.Select(q => tokenizer.Encode(PromptTemplates.Default.Render(new AnswerabilityItem(c, q, true))))).ToArray();
 
         double Similarity(string modelDir)
         {
@@ -78,10 +91,12 @@ public sealed class CommittedBundlesTests : IDisposable
             return dot / Math.Sqrt(a * b);
         }
 
-        Assert.True(Similarity(embedded.ModelDirectory) > 0.9, "the committed probes' reference mean does not look like this model's activations");
+        double own = Similarity(embedded.ModelDirectory);
+        Assert.True(own > 0.5, $"the committed probes' reference mean does not look like this model's activations (cosine {own:F3})");
         string other = Path.Combine(_cache, "other-seed");
         var spec = EmbeddedCheckpoint.Load(Path.Combine(SourceAssets, EmbeddedCheckpoint.FileName));
         RandomCheckpoint.Write(GemmaConfig.Load(Path.Combine(SourceAssets, "config.json")), spec.Seed + 1, WeightPrecision.F32, other);
-        Assert.True(Similarity(other) < 0.5, "a model of another seed should not match the reference mean");
+        double foreign = Similarity(other);
+        Assert.True(foreign < 0.2, $"a model of another seed should not match the reference mean (cosine {foreign:F3}, own {own:F3})");
     }
 }
