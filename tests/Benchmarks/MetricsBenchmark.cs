@@ -24,7 +24,7 @@ public static class MetricsBenchmark
         int repeats = IntOption(args, "--repeats", 7);
         int[] threadCounts = Environment.ProcessorCount > 1 ? [1, Environment.ProcessorCount] : [1];
 
-        var loadBefore = LoadAverage();
+        var loadBefore = MachineLoad.Average();
         var cases = BuildCases();
         Console.WriteLine($"metrics: {ops:N0} measurements per thread per run, median of {repeats} runs; {Environment.ProcessorCount} logical CPUs; load average before {loadBefore}");
         Console.WriteLine();
@@ -52,7 +52,7 @@ public static class MetricsBenchmark
             }
         }
         Console.WriteLine();
-        Console.WriteLine($"load average after {LoadAverage()}; '× naive lock' = naive ns / case ns (higher is faster).");
+        Console.WriteLine($"load average after {MachineLoad.Average()}; '× naive lock' = naive ns / case ns (higher is faster).");
         foreach (var c in cases) c.Verify?.Invoke();
         return 0;
     }
@@ -193,18 +193,6 @@ public static class MetricsBenchmark
     {
         var sorted = samples.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "unknown";
-        }
     }
 
     private static int IntOption(string[] args, string name, int fallback)

@@ -27,7 +27,7 @@ public static class SaeTrainBenchmark
         int dIn = Arg(args, "--d-in", 2304), width = Arg(args, "--width", 16384), k = Arg(args, "--k", 64);
         int batch = Arg(args, "--batch", 1024), steps = Arg(args, "--steps", 5), warmup = Arg(args, "--warmup", 1), rows = Arg(args, "--rows", 8192);
         bool torch = !args.Contains("--no-torch");
-        string loadBefore = LoadAverage();
+        string loadBefore = MachineLoad.Average();
 
         var data = new float[(long)rows * dIn];
         var rng = new Random(20_24); // not the trainer's seed stream: see SeedStream
@@ -56,7 +56,7 @@ public static class SaeTrainBenchmark
             try { peer = RunTorch(dIn, width, k, batch, steps, warmup, rows); }
             catch (Exception e) when (e is InvalidOperationException or IOException or System.ComponentModel.Win32Exception) { peerError = e.Message; }
         }
-        string loadAfter = LoadAverage();
+        string loadAfter = MachineLoad.Average();
 
         Console.WriteLine($"## TopK SAE training step: d_in {dIn}, width {width}, k {k}, batch {batch}; {steps} timed steps after {warmup} warm-up");
         Console.WriteLine();
@@ -145,9 +145,4 @@ print(json.dumps({"wall": time.perf_counter() - t0, "cpu": time.process_time() -
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
-    private static string LoadAverage()
-    {
-        try { return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
-        catch (IOException) { return "n/a"; }
-    }
 }

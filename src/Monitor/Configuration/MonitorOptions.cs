@@ -6,13 +6,19 @@ using ProbeMonitor.Monitoring;
 
 namespace ProbeMonitor.Monitor.Configuration;
 
-/// <summary>The sidecar's settings, read from configuration keys <c>model</c>, <c>probes</c>, <c>max-batch</c>, <c>max-wait-ms</c>,
+/// <summary>The sidecar's settings, read from configuration keys <c>model</c>, <c>tokenizer</c>, <c>model-id</c>, <c>probes</c>, <c>max-batch</c>, <c>max-wait-ms</c>,
 /// <c>activations-max-wait-ms</c>, <c>max-batch-tokens</c>, <c>queue-capacity</c>, <c>cache-size-mb</c>, <c>api-key</c>,
 /// <c>drift-window</c>, <c>drift-min-requests</c> and <c>drift-publish-ms</c> (so <c>--max-batch 16</c> on the command line).</summary>
 public sealed record MonitorOptions
 {
     /// <summary>Configuration key of <see cref="ModelDir"/>.</summary>
     public const string ModelKey = "model";
+
+    /// <summary>Configuration key of <see cref="TokenizerPath"/>.</summary>
+    public const string TokenizerKey = "tokenizer";
+
+    /// <summary>Configuration key of <see cref="ModelId"/>.</summary>
+    public const string ModelIdKey = "model-id";
 
     /// <summary>Configuration key of <see cref="ProbesDir"/>.</summary>
     public const string ProbesKey = "probes";
@@ -49,6 +55,13 @@ public sealed record MonitorOptions
 
     /// <summary>The model checkpoint directory; null when the sidecar only scores activations sent to it.</summary>
     public string? ModelDir { get; init; }
+
+    /// <summary>The model's tokenizer.json (or its folder); null means <see cref="ModelDir"/>/tokenizer.json.</summary>
+    public string? TokenizerPath { get; init; }
+
+    /// <summary>The model id probes must name to be served from the model; null means config.json's <c>_name_or_path</c>,
+    /// else the model directory's name.</summary>
+    public string? ModelId { get; init; }
 
     /// <summary>The probe bundle directory.</summary>
     public string? ProbesDir { get; init; }
@@ -96,6 +109,8 @@ public sealed record MonitorOptions
         return new MonitorOptions
         {
             ModelDir = NonEmpty(configuration[ModelKey]),
+            TokenizerPath = NonEmpty(configuration[TokenizerKey]),
+            ModelId = NonEmpty(configuration[ModelIdKey]),
             ProbesDir = NonEmpty(configuration[ProbesKey]),
             MaxBatch = Integer(configuration, MaxBatchKey, defaults.MaxBatch, 1, 65_536),
             MaxWaitMs = Integer(configuration, MaxWaitMsKey, defaults.MaxWaitMs, 0, 60_000),
@@ -136,7 +151,7 @@ public sealed record MonitorOptions
     private bool PrintMembers(StringBuilder builder)
     {
         builder.Append(CultureInfo.InvariantCulture,
-            $"ModelDir = {ModelDir}, ProbesDir = {ProbesDir}, MaxBatch = {MaxBatch}, MaxWaitMs = {MaxWaitMs}, QueueCapacity = {QueueCapacity}, ")
+            $"ModelDir = {ModelDir}, TokenizerPath = {TokenizerPath}, ModelId = {ModelId}, ProbesDir = {ProbesDir}, MaxBatch = {MaxBatch}, MaxWaitMs = {MaxWaitMs}, QueueCapacity = {QueueCapacity}, ")
             .Append(CultureInfo.InvariantCulture, $"ActivationsMaxWaitMs = {ActivationsMaxWaitMs}, MaxBatchTokens = {MaxBatchTokens}, ")
             .Append(CultureInfo.InvariantCulture, $"CacheSizeBytes = {CacheSizeBytes}, ApiKey = {(ApiKey is null ? "(none)" : "(set)")}, ")
             .Append(CultureInfo.InvariantCulture, $"DriftWindowRequests = {DriftWindowRequests}, DriftMinimumRequests = {DriftMinimumRequests}, DriftPublishMs = {DriftPublishMs}");

@@ -1,5 +1,6 @@
 using ProbeMonitor.Monitor.Configuration;
 using ProbeMonitor.Monitor.Grpc;
+using ProbeMonitor.Monitor.Inference;
 using ProbeMonitor.Monitor.Metrics;
 using ProbeMonitor.Monitor.Services;
 
@@ -8,7 +9,8 @@ namespace ProbeMonitor.Monitor.Hosting;
 /// <summary>Builds the sidecar's web application: configuration, Kestrel listeners (see <see cref="MonitorListeners"/>), the
 /// scoring pipeline, and endpoints.</summary>
 /// <remarks>
-/// Switches (command line, environment or appsettings; see <see cref="MonitorOptions"/>): <c>--probes DIR</c>, <c>--model DIR</c>,
+/// Switches (command line, environment or appsettings; see <see cref="MonitorOptions"/>): <c>--probes DIR</c>, <c>--model DIR</c>
+/// (with <c>--tokenizer PATH</c>, <c>--model-id ID</c>; see <see cref="GemmaActivationSourceServiceCollectionExtensions"/>),
 /// <c>--urls</c>, <c>--grpc-urls</c>, <c>--max-batch</c>, <c>--max-wait-ms</c>, <c>--activations-max-wait-ms</c>, <c>--api-key</c>, …
 /// The middleware order matters: request metrics first, so calls refused by the API-key check are counted too.
 /// </remarks>
@@ -35,7 +37,8 @@ public static class MonitorApp
     /// <summary>Creates the application from command-line arguments (ASP.NET Core configuration order: appsettings, environment, command line).</summary>
     /// <param name="args">Command-line arguments, e.g. <c>--urls http://127.0.0.1:5005 --grpc-urls http://127.0.0.1:5006</c>.</param>
     /// <param name="configureServices">Extra registrations made before the defaults, e.g. an <see cref="Inference.IActivationSource"/>
-    /// (the model seam) or a replacement <see cref="IScoringService"/>.</param>
+    /// (the model seam; it takes precedence over <c>--model</c>) or a replacement <see cref="IScoringService"/>.</param>
+    /// <exception cref="ModelLoadException"><c>--model DIR</c> names a checkpoint or tokenizer that cannot be loaded.</exception>
     public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(args);
@@ -57,6 +60,7 @@ public static class MonitorApp
         var options = MonitorOptions.FromConfiguration(builder.Configuration);
         builder.Services.AddMonitorMetrics();
         configureServices?.Invoke(builder.Services);
+        builder.Services.AddGemmaActivationSource(options); // --model DIR, unless configureServices registered a source
         builder.Services.AddScoringPipeline(options);
 
         var app = builder.Build();

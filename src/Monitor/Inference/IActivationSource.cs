@@ -8,8 +8,8 @@ namespace ProbeMonitor.Monitor.Inference;
 /// the sidecar tokenizes on the request thread, looks each (model, layer, pooling, token ids) up in the activation cache,
 /// and sends the misses through a dynamic batcher (at most <c>--max-batch</c> sequences and <c>--max-batch-tokens</c> tokens,
 /// waiting at most <c>--max-wait-ms</c>) to <see cref="ForwardAsync"/>. Without one, those requests fail with
-/// FAILED_PRECONDITION and only pushed activations are scored. The Gemma-2 engine (ProbeMonitor.Model.GemmaModel) is meant
-/// to implement this, loading the checkpoint named by <c>--model DIR</c>.
+/// FAILED_PRECONDITION and only pushed activations are scored. <see cref="GemmaActivationSource"/> implements it over the
+/// Gemma-2 engine; <c>MonitorApp.Build</c> registers one for <c>--model DIR</c> unless one is registered already.
 /// </para>
 /// <para>Implementations must be thread-safe for <see cref="Tokenize"/> and <see cref="ApplyChatTemplate"/>; the batcher calls
 /// <see cref="ForwardAsync"/> one batch at a time.</para>

@@ -64,10 +64,27 @@ public sealed class GemmaModel : IDisposable
     /// Runs the sequences through layers 0..max(<paramref name="layers"/>) and returns the residual stream after each
     /// requested layer, pooled per sequence. Each sequence's result equals what it gives alone.
     /// </summary>
-    public ResidualActivations ResidualStream(IReadOnlyList<int[]> sequences, IEnumerable<int> layers, Pooling pooling)
+    public ResidualActivations ResidualStream(IReadOnlyList<int[]> sequences, IEnumerable<int> layers, Pooling pooling) =>
+        ResidualStreams(sequences, layers, [pooling])[pooling];
+
+    /// <summary>
+    /// As <see cref="ResidualStream"/>, pooling every way in <paramref name="poolings"/> from one forward pass (one
+    /// <see cref="ResidualActivations"/> per distinct pooling).
+    /// </summary>
+    /// <remarks>
+    /// Asked for <see cref="Pooling.Last"/> alone, the final layer advances only each sequence's last row (as
+    /// <see cref="ResidualStream"/> does); with any other pooling beside it every row is computed and Last reads the last
+    /// one, which agrees with the last-row-only pass up to GEMM rounding (its products have other row counts).
+    /// </remarks>
+    public IReadOnlyDictionary<Pooling, ResidualActivations> ResidualStreams(IReadOnlyList<int[]> sequences, IEnumerable<int> layers, IReadOnlyCollection<Pooling> poolings)
     {
+        ArgumentNullException.ThrowIfNull(sequences);
+        ArgumentNullException.ThrowIfNull(layers);
+        ArgumentNullException.ThrowIfNull(poolings);
         var wanted = layers.Distinct().Order().ToArray();
         if (wanted.Length == 0) throw new ArgumentException("no layers requested.");
+        var ways = poolings.Distinct().Order().ToArray();
+        if (ways.Length == 0) throw new ArgumentException("no poolings requested.", nameof(poolings));
         foreach (var layer in wanted)
             if (layer < 0 || layer >= _blocks.Length)
                 throw new ArgumentOutOfRangeException(nameof(layers),
@@ -75,19 +92,20 @@ public sealed class GemmaModel : IDisposable
                     (_blocks.Length < Config.NumHiddenLayers ? $" loaded (of {Config.NumHiddenLayers})." : "."));
 
         var batch = new SequenceBatch(sequences, Config.VocabSize);
-        var result = new ResidualActivations(wanted, pooling, batch.Lengths, Config.HiddenSize);
+        var results = ways.ToDictionary(p => p, p => new ResidualActivations(wanted, p, batch.Lengths, Config.HiddenSize));
         var ws = new ForwardWorkspace(Config, batch);
         Embed(batch, ws.Residual);
         int last = wanted[^1];
+        bool lastOnly = ways is [Pooling.Last];
         for (int layer = 0; layer <= last; layer++)
         {
             // Last-token pooling needs only the final layer's last rows; no later layer reads the others.
-            _blocks[layer].Forward(batch, ws, lastTokenOnly: pooling == Pooling.Last && layer == last);
+            _blocks[layer].Forward(batch, ws, lastTokenOnly: lastOnly && layer == last);
             Interlocked.Increment(ref _blocksRun);
-            result.OnResidPost(layer, ws.Residual, batch);
+            foreach (var result in results.Values) result.OnResidPost(layer, ws.Residual, batch);
         }
-        result.LayersRun = last + 1;
-        return result;
+        foreach (var result in results.Values) result.LayersRun = last + 1;
+        return results;
     }
 
     /// <summary>

@@ -136,6 +136,21 @@ public sealed class GemmaTokenizer
     public int[] EncodeChat(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt = true) =>
         Encode(ChatTemplate.Render(messages, addGenerationPrompt), addBos: false);
 
+    /// <summary>Encodes a conversation as the model reads it before it answers: the chat template, ending with the
+    /// generation prompt ("&lt;start_of_turn&gt;model\n") when the last turn is the user's.</summary>
+    /// <remarks>
+    /// The one chat path of training and serving: <c>extract --chat-template</c> encodes each text as a single user turn
+    /// through this, and the sidecar's <c>chat</c> requests go through it too, so a probe reads the activations it was
+    /// trained on. A conversation that ends with the model's turn is read as written (no empty model turn after it).
+    /// </remarks>
+    /// <exception cref="ArgumentException">There are no messages, or <see cref="ChatTemplate.Render"/> refuses them.</exception>
+    public int[] EncodeConversation(IReadOnlyList<ChatMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        if (messages.Count == 0) throw new ArgumentException("the conversation has no messages; at least one user turn is needed.", nameof(messages));
+        return EncodeChat(messages, addGenerationPrompt: messages[^1]?.Role == "user");
+    }
+
     /// <summary>Decodes ids to text: "▁" becomes a space, byte-fallback runs become the UTF-8 text they spell.</summary>
     /// <param name="ids">The ids.</param>
     /// <param name="skipSpecial">Drop special added tokens (&lt;bos&gt;, &lt;eos&gt;, &lt;start_of_turn&gt;, ...).</param>

@@ -15,7 +15,7 @@ public static class TextEncoder
         }
         var tokenizer = GemmaTokenizer.Load(tokenizerPath);
         return chatTemplate
-            ? text => tokenizer.EncodeChat([new ChatMessage("user", text)], addGenerationPrompt: true)
+            ? text => tokenizer.EncodeConversation([new ChatMessage("user", text)])
             : text => tokenizer.Encode(text, addBos: true);
     }
 }

@@ -15,6 +15,10 @@ public sealed class MonitorOptionsTests
             "--model", "/models/gemma-2-2b", "--probes", "/probes", "--max-batch", "16", "--max-wait-ms", "2",
             "--queue-capacity", "64", "--cache-size-mb", "8", "--api-key", "s3cret"));
         Assert.Equal("/models/gemma-2-2b", o.ModelDir);
+        Assert.Equal((null, null), (o.TokenizerPath, o.ModelId));
+        var model = MonitorOptions.FromConfiguration(CommandLine("--model", "/m", "--tokenizer", "/t/tokenizer.json", "--model-id", " google/gemma-2-2b "));
+        Assert.Equal(("/t/tokenizer.json", "google/gemma-2-2b"), (model.TokenizerPath, model.ModelId));
+        Assert.Contains("TokenizerPath = /t/tokenizer.json, ModelId = google/gemma-2-2b", model.ToString());
         Assert.Equal("/probes", o.ProbesDir);
         Assert.Equal((16, 2, 64), (o.MaxBatch, o.MaxWaitMs, o.QueueCapacity));
         Assert.Equal(8L * 1024 * 1024, o.CacheSizeBytes);

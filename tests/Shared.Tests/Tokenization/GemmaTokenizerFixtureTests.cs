@@ -174,4 +174,15 @@ public sealed class GemmaTokenizerFixtureTests
         var ids = Tiny.EncodeChat([new ChatMessage("user", " ab ")]);
         Assert.Equal([2, 4, 3, 6, 11, 5, 6, 4, 3, 6], ids);
     }
+
+    [Fact]
+    public void A_conversation_gets_the_generation_prompt_only_after_a_user_turn()
+    {
+        // [2 <bos>, 4 <start_of_turn>, 3 "user"→unk, 6 \n, 11 ab, 5 <end_of_turn>, 6 \n] then the model turn or the prompt.
+        Assert.Equal([2, 4, 3, 6, 11, 5, 6, 4, 3, 6], Tiny.EncodeConversation([new ChatMessage("user", "ab")]));
+        Assert.Equal([2, 4, 3, 6, 11, 5, 6, 4, 3, 6, 9, 5, 6],
+            Tiny.EncodeConversation([new ChatMessage("user", "ab"), new ChatMessage("assistant", "b")]));
+        Assert.Contains("no messages", Assert.Throws<ArgumentException>(() => Tiny.EncodeConversation([])).Message);
+        Assert.Contains("unknown role 'robot'", Assert.Throws<ArgumentException>(() => Tiny.EncodeConversation([new ChatMessage("robot", "ab")])).Message);
+    }
 }
