@@ -43,10 +43,12 @@ T dataset --kind boolq --input "$SHARED/data/answerability/boolq-dev.jsonl.gz" -
 T dataset --kind hatecheck --input "$SHARED/data/toxicity/hatecheck-en.csv.gz" --chat-template --out "$WORK/hatecheck.jsonl"
 T dataset --kind davidson --input "$SHARED/data/toxicity/davidson-labeled.csv.gz" --chat-template --balanced 2000 --seed 3 --out "$WORK/davidson.jsonl"
 
-# 3. Pooled activations at the hook layer.
+# 3. Pooled activations at the hook layer. No --truncate: cutting a prompt would move its last token off the
+#    "<start_of_turn>model\n" position the probes read, so a prompt longer than the model's 2,048 positions must fail.
+#    (The longest here are 1,012 tokens, SQuAD, and 875, BoolQ.)
 for set in squad boolq hatecheck davidson; do
   T extract --model "$WORK/model" --tokenizer $HERE/tokenizer.json --input "$WORK/$set.jsonl" --layers "$LAYER" \
-    --pooling "$POOLING" --batch-size 16 --max-tokens 1024 --truncate --out "$WORK/$set.safetensors" 2> >(tail -n 1 >&2)
+    --pooling "$POOLING" --batch-size 16 --out "$WORK/$set.safetensors" 2> >(tail -n 1 >&2)
 done
 
 # 4. The SAE corpus: 300 SQuAD prompts (a different draw) and HateCheck cases packed 12 to a user turn, token-level.
