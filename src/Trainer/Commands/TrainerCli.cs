@@ -16,6 +16,7 @@ public static class TrainerCli
         root.Subcommands.Add(ExtractCommand.Create());
         root.Subcommands.Add(TokenizeCommand.Create());
         root.Subcommands.Add(PrepareCommand.Create());
+        root.Subcommands.Add(TrainTokenizerCommand.Create());
         foreach (var verb in SaeVerbs.Create()) root.Subcommands.Add(verb);
         return root;
     }
