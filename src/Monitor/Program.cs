@@ -9,9 +9,9 @@ MonitorApp.PreferInlineKernels();
 WebApplication app;
 try
 {
-    app = MonitorApp.Build(args);
+    app = MonitorApp.Build(args, useEmbeddedDefault: true);
 }
-catch (ModelLoadException e)
+catch (Exception e) when (e is ModelLoadException or FormatException or IOException)
 {
     // A start-up error the operator can fix: say what, without a stack trace.
     Console.Error.WriteLine($"probemonitor: {e.Message}");

@@ -1,4 +1,5 @@
 using ProbeMonitor.Monitor.Configuration;
+using ProbeMonitor.Monitor.EmbeddedDefault;
 using ProbeMonitor.Monitor.Grpc;
 using ProbeMonitor.Monitor.Inference;
 using ProbeMonitor.Monitor.Metrics;
@@ -39,7 +40,9 @@ public static class MonitorApp
     /// <param name="configureServices">Extra registrations made before the defaults, e.g. an <see cref="Inference.IActivationSource"/>
     /// (the model seam; it takes precedence over <c>--model</c>) or a replacement <see cref="IScoringService"/>.</param>
     /// <exception cref="ModelLoadException"><c>--model DIR</c> names a checkpoint or tokenizer that cannot be loaded.</exception>
-    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
+    /// <param name="useEmbeddedDefault">Serve the embedded default model and its bundles when neither <c>--model</c> nor
+    /// <c>--probes</c> is given (the executable does; see <see cref="EmbeddedDefaultSelection"/>).</param>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null, bool useEmbeddedDefault = false)
     {
         var builder = WebApplication.CreateBuilder(args);
         var listeners = MonitorListeners.FromConfiguration(builder.Configuration);
@@ -58,6 +61,7 @@ public static class MonitorApp
         });
 
         var options = MonitorOptions.FromConfiguration(builder.Configuration);
+        if (useEmbeddedDefault) options = EmbeddedDefaultSelection.Apply(options, builder.Configuration, Console.Error);
         builder.Services.AddMonitorMetrics();
         configureServices?.Invoke(builder.Services);
         builder.Services.AddGemmaActivationSource(options); // --model DIR, unless configureServices registered a source
