@@ -147,7 +147,7 @@ internal sealed unsafe class LogisticObjective
     }
 
     /// <summary>Adds the log-loss of logit z for label y and returns the residual σ(z) − y.</summary>
-    private static double Residual(double z, byte y, ref double loss)
+    internal static double Residual(double z, byte y, ref double loss)
     {
         if (z > 0)
         {
