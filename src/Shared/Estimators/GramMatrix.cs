@@ -21,9 +21,17 @@ internal static unsafe class GramMatrix
     private const int Depth = 256;
     private const int RowBlock = 128;
 
-    /// <summary>The full symmetric [rows, rows] Gram matrix of the rows of x [rows, features] (kept pinned by the caller).</summary>
+    /// <summary>The full symmetric [rows, rows] Gram matrix of the rows of x [rows, features], on the pinned heap.</summary>
+    public static double[] Compute(ReadOnlySpan<float> x, int features, FeatureScaling? scaling, int maxDegreeOfParallelism)
+    {
+        int rows = TrainingData.RowsOf(x, features, nameof(GramMatrix));
+        fixed (float* px = x) return Compute(px, rows, features, scaling, maxDegreeOfParallelism);
+    }
+
+    /// <summary>The full symmetric [rows, rows] Gram matrix of the rows at x [rows, features] (kept pinned by the caller), on the pinned heap.</summary>
     public static double[] Compute(float* x, int rows, int features, FeatureScaling? scaling, int maxDegreeOfParallelism)
     {
+        if (rows <= 0) throw new ArgumentOutOfRangeException(nameof(rows), $"GramMatrix: needs at least one row, got {rows}.");
         if (scaling is not null && scaling.Features != features)
             throw new ArgumentException($"GramMatrix: the scaling has {scaling.Features} features but x has {features}.", nameof(scaling));
         var k = GC.AllocateArray<double>(checked(rows * rows), pinned: true);

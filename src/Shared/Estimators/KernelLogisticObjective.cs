@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
 using ProbeMonitor.Estimators.Optimization;
 
 namespace ProbeMonitor.Estimators;
@@ -7,7 +6,7 @@ namespace ProbeMonitor.Estimators;
 /// <summary>
 /// <see cref="LogisticObjective"/>'s f(w, b) = Σᵢ logloss(yᵢ, x′ᵢ·w + b) + ‖w‖²/(2C) with w = X′ᵀα, on the representation
 /// θ = [α, Kα, b] (K = X′X′ᵀ, n × n): the logits are Kα + b for free, and the gradient (Xᵀ(r + α/C), Σr) is again of the form
-/// X′ᵀβ, represented by [β, Kβ] = [r + α/C, Kr + Kα/C], so an evaluation costs one K·r product (n² multiply-adds) instead of
+/// X′ᵀβ, represented by [β, Kβ] with β = r + α/C, so an evaluation costs one K·r product (n² multiply-adds) instead of
 /// two passes over X (2nd). It is also the <see cref="ILbfgsGeometry"/> that makes L-BFGS on θ the same iteration as on (w, b).
 /// </summary>
 /// <remarks>
@@ -20,8 +19,6 @@ internal sealed unsafe class KernelLogisticObjective : ILbfgsGeometry
 {
     private const int RecheckAfter = 8;
 
-    private readonly double[] _gram;
-    private readonly double* _k;
     private readonly int _n;
     private readonly byte[] _y;
     private readonly bool _fitIntercept;
@@ -45,8 +42,6 @@ internal sealed unsafe class KernelLogisticObjective : ILbfgsGeometry
         int maxDegreeOfParallelism)
     {
         if (gram.Length != (long)rows * rows) throw new ArgumentException($"KernelLogisticObjective: the Gram matrix holds {gram.Length} values, not {rows}².", nameof(gram));
-        _gram = gram;
-        _k = (double*)Unsafe.AsPointer(ref gram[0]);
         _n = rows;
         _y = new byte[rows];
         for (int i = 0; i < rows; i++) _y[i] = (byte)y[i];
@@ -62,7 +57,32 @@ internal sealed unsafe class KernelLogisticObjective : ILbfgsGeometry
         _primal = new double[features];
         _product = new double[rows];
         _parallel = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : -1 };
-        _gramProduct = new SymmetricProduct(_k, rows, _parallel);
+        _gramProduct = new SymmetricProduct(gram, rows, _parallel);
+    }
+
+    /// <summary>
+    /// One evaluation at w = X′ᵀα, b (for checks): returns f, writes the gradient's representation [β, Kβ, Σr] and the
+    /// primal gradient [X′ᵀβ, Σr] it stands for.
+    /// </summary>
+    public static double EvaluateOnce(ReadOnlySpan<float> x, ReadOnlySpan<int> y, int features, FeatureScaling? scaling, double c,
+        ReadOnlySpan<double> alpha, double bias, Span<double> representation, Span<double> primalGradient)
+    {
+        int n = y.Length;
+        var gram = GramMatrix.Compute(x, features, scaling, 1);
+        var kAlpha = new double[n];
+        new SymmetricProduct(gram, n, new ParallelOptions { MaxDegreeOfParallelism = 1 }).Multiply(alpha.ToArray(), kAlpha);
+        var theta = new double[2 * n + 1];
+        alpha.CopyTo(theta);
+        kAlpha.CopyTo(theta, n);
+        theta[2 * n] = bias;
+        fixed (float* px = x)
+        {
+            var objective = new KernelLogisticObjective(gram, px, n, features, y, scaling, fitIntercept: true, 1) { InverseC = 1 / c };
+            double f = objective.Evaluate(theta, representation);
+            objective.PrimalVector(representation[..n], primalGradient[..features]);
+            primalGradient[features] = representation[2 * n];
+            return f;
+        }
     }
 
     /// <summary>1/C, changed along a regularisation path.</summary>
@@ -74,7 +94,7 @@ internal sealed unsafe class KernelLogisticObjective : ILbfgsGeometry
     /// <summary>Times the exact primal gradient (an n·d pass) was computed for the stopping test.</summary>
     public int ExactGradientChecks { get; private set; }
 
-    /// <summary>f at θ = [α, Kα, b]; writes the gradient's representation [r + α/C, Kr + Kα/C, Σr].</summary>
+    /// <summary>f at θ = [α, Kα, b]; writes the gradient's representation [β, Kβ, Σr] with β = r + α/C.</summary>
     public double Evaluate(ReadOnlySpan<double> theta, Span<double> gradient)
     {
         int n = _n;
@@ -88,11 +108,12 @@ internal sealed unsafe class KernelLogisticObjective : ILbfgsGeometry
             _residuals[i] = r;
             residualSum += r;
         }
-        TensorPrimitives.MultiplyAdd(alpha, InverseC, _residuals, gradient[..n]);
+        // β = r + α/C, then Kβ from β itself rather than Kr + Kα/C: near the optimum those two terms cancel, and their
+        // rounding would leave the gradient's two halves describing slightly different vectors.
+        TensorPrimitives.MultiplyAdd(alpha, InverseC, _residuals, _residuals);
+        _residuals.CopyTo(gradient[..n]);
         _gramProduct.Multiply(_residuals, _product);
-        GC.KeepAlive(_gram);
         _product.CopyTo(gradient.Slice(n, n));
-        TensorPrimitives.MultiplyAdd(kAlpha, InverseC, gradient.Slice(n, n), gradient.Slice(n, n));
         if (_fitIntercept) gradient[2 * n] = residualSum;
         return loss + 0.5 * InverseC * TensorPrimitives.Dot(alpha, kAlpha);
     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace ProbeMonitor.Estimators;
@@ -8,19 +9,25 @@ namespace ProbeMonitor.Estimators;
 /// </summary>
 /// <remarks>
 /// Rows are cut into a fixed number of blocks of equal triangle area, each with its own output buffer, and the buffers are
-/// summed in block order, so the result does not depend on the thread count. The caller keeps K pinned while this lives.
+/// summed in block order, so the result does not depend on the thread count.
 /// </remarks>
 internal sealed unsafe class SymmetricProduct
 {
+    private readonly double[] _matrix;
     private readonly double* _k;
     private readonly int _n;
     private readonly int[] _bounds;
     private readonly double[][] _buffers;
     private readonly ParallelOptions _parallel;
 
-    public SymmetricProduct(double* k, int n, ParallelOptions parallel)
+    /// <param name="k">K [n, n], allocated on the pinned heap (as <see cref="GramMatrix.Compute(float*, int, int, FeatureScaling?, int)"/> does).</param>
+    /// <param name="n">Its order.</param>
+    /// <param name="parallel">Threads for the row blocks.</param>
+    public SymmetricProduct(double[] k, int n, ParallelOptions parallel)
     {
-        _k = k;
+        if (k.Length != (long)n * n) throw new ArgumentException($"SymmetricProduct: the matrix holds {k.Length} values, not {n}².", nameof(k));
+        _matrix = k;
+        _k = (double*)Unsafe.AsPointer(ref k[0]);
         _n = n;
         _parallel = parallel;
         int blocks = Math.Clamp(n / 128, 1, 8);
@@ -43,6 +50,7 @@ internal sealed unsafe class SymmetricProduct
             var buffer = _buffers[t];
             for (int j = 0; j < buffer.Length; j++) y[j] += buffer[j];
         }
+        GC.KeepAlive(_matrix);
     }
 
     private void Block(double[] values, int t)
