@@ -98,9 +98,11 @@ public static class LogRegBenchmark
             var (path, wall, cpu) = Timed(() => LogisticRegression.FitPath(x, y, features, cs, o));
             int evaluations = path.Sum(m => m.Evaluations);
             bool kernel = path[0].Solver == LogisticRegressionSolver.Kernel;
-            // Multiply-adds: the Gram matrix once plus n² per evaluation, or two passes over X per evaluation; the kernel
-            // side's exact gradient tests (n·d each, a fraction of the iterations) are not counted.
-            double fma = kernel ? n * n * d / 2 + evaluations * n * n : evaluations * 2 * n * d;
+            // Multiply-adds: the kernel side pays the Gram matrix once plus one n² product per accepted point (line-search
+            // trials are O(n) there), and n·d per exact gradient test and per final weight vector (not counted: a few
+            // dozen); the primal side two passes over X per evaluation.
+            int accepted = path.Sum(m => m.Iterations + 1);
+            double fma = kernel ? n * n * d / 2 + accepted * n * n : evaluations * 2 * n * d;
             var auc = path.Select(m => Roc.RocAuc(m.PredictLogits(xt), yt)).ToArray();
             ours.Add(new OurRun($"ProbeMonitor {(kernel ? "kernel" : "primal")} L-BFGS, warm path, {(threads > 0 ? threads : Environment.ProcessorCount)} threads{(solver == LogisticRegressionSolver.Auto ? " (Auto)" : "")}", path, auc, wall, cpu, fma / 1e6));
         }

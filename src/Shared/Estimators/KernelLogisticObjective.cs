@@ -79,6 +79,7 @@ internal sealed unsafe class KernelLogisticObjective : ILbfgsGeometry
         {
             var objective = new KernelLogisticObjective(gram, px, n, features, y, scaling, fitIntercept: true, 1) { InverseC = 1 / c };
             double f = objective.Evaluate(theta, representation);
+            objective.CompleteGradient(representation);
             objective.PrimalVector(representation[..n], primalGradient[..features]);
             primalGradient[features] = representation[2 * n];
             return f;
@@ -94,7 +95,7 @@ internal sealed unsafe class KernelLogisticObjective : ILbfgsGeometry
     /// <summary>Times the exact primal gradient (an n·d pass) was computed for the stopping test.</summary>
     public int ExactGradientChecks { get; private set; }
 
-    /// <summary>f at θ = [α, Kα, b]; writes the gradient's representation [β, Kβ, Σr] with β = r + α/C.</summary>
+    /// <summary>f at θ = [α, Kα, b]; writes the gradient's representation [β, Kβ, Σr] with β = r + α/C, all but Kβ (see <see cref="CompleteGradient"/>).</summary>
     public double Evaluate(ReadOnlySpan<double> theta, Span<double> gradient)
     {
         int n = _n;
@@ -110,15 +111,24 @@ internal sealed unsafe class KernelLogisticObjective : ILbfgsGeometry
         }
         // β = r + α/C, then Kβ from β itself rather than Kr + Kα/C: near the optimum those two terms cancel, and their
         // rounding would leave the gradient's two halves describing slightly different vectors.
-        TensorPrimitives.MultiplyAdd(alpha, InverseC, _residuals, _residuals);
-        _residuals.CopyTo(gradient[..n]);
-        _gramProduct.Multiply(_residuals, _product);
-        _product.CopyTo(gradient.Slice(n, n));
+        // Kβ is left to CompleteGradient: line-search trials need only the slope ⟨g, d⟩ = β·Kd_α + ∂b·d_b, which is O(n).
+        TensorPrimitives.MultiplyAdd(alpha, InverseC, _residuals, gradient[..n]);
         if (_fitIntercept) gradient[2 * n] = residualSum;
         return loss + 0.5 * InverseC * TensorPrimitives.Dot(alpha, kAlpha);
     }
 
-    /// <summary>⟨X′ᵀa, X′ᵀb⟩ + a_b·b_b = a_αᵀ(Kb)_α + a_b·b_b.</summary>
+    /// <summary>Kβ for the gradient's second half, at an accepted point: the one n² product per iteration.</summary>
+    public void CompleteGradient(Span<double> gradient)
+    {
+        gradient[.._n].CopyTo(_residuals);
+        _gramProduct.Multiply(_residuals, _product);
+        _product.CopyTo(gradient.Slice(_n, _n));
+    }
+
+    /// <summary>⟨gradient, direction⟩ from the gradient's first half and the direction's second: needs no Kβ.</summary>
+    public double Slope(ReadOnlySpan<double> gradient, ReadOnlySpan<double> direction) => Dot(gradient, direction);
+
+    /// <summary>⟨X′ᵀa, X′ᵀb⟩ + a_b·b_b = a_αᵀ(Kb)_α + a_b·b_b (reads a's first half and b's second).</summary>
     public double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         int n = _n;

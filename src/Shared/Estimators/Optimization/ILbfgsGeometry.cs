@@ -17,4 +17,18 @@ public interface ILbfgsGeometry
     /// largest component is too (so a run never stops earlier than the exact rule would).
     /// </summary>
     double GradientMaxNorm(ReadOnlySpan<double> gradient, double tolerance);
+
+    /// <summary>
+    /// ⟨gradient, direction⟩ for a line-search trial, whose gradient has not been completed (see <see cref="CompleteGradient"/>);
+    /// the default is <see cref="Dot"/>.
+    /// </summary>
+    double Slope(ReadOnlySpan<double> gradient, ReadOnlySpan<double> direction) => Dot(gradient, direction);
+
+    /// <summary>
+    /// Finishes a gradient whose evaluation deferred work that only accepted points need: called once per accepted point
+    /// (and at the start), before the gradient is used for anything but <see cref="Slope"/>. The default does nothing.
+    /// </summary>
+    void CompleteGradient(Span<double> gradient)
+    {
+    }
 }

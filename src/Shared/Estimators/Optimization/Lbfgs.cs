@@ -24,6 +24,7 @@ public static class Lbfgs
         int n = x.Length;
         var g = new double[n];
         double fx = f(x, g);
+        geometry?.CompleteGradient(g);
         int evaluations = 1;
         if (!double.IsFinite(fx) || !AllFinite(g))
             throw new ArgumentException($"L-BFGS: the objective or its gradient is not finite at the starting point (f = {fx}).", nameof(x));
@@ -73,6 +74,7 @@ public static class Lbfgs
                 return new LbfgsResult(fx, iteration, evaluations, LbfgsStop.LineSearchFailed, gMax);
             }
 
+            geometry?.CompleteGradient(gt);
             int slot = (newest + 1) % m;
             var sk = s.AsSpan(slot * n, n);
             var yk = y.AsSpan(slot * n, n);

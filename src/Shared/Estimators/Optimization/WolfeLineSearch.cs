@@ -110,7 +110,7 @@ internal static class WolfeLineSearch
         TensorPrimitives.MultiplyAdd(t.Direction, alpha, t.Origin, t.Point);
         double value = f(t.Point, t.Gradient);
         t.Evaluations++;
-        return (value, t.Geometry is null ? TensorPrimitives.Dot(t.Gradient, t.Direction) : t.Geometry.Dot(t.Gradient, t.Direction));
+        return (value, t.Geometry is null ? TensorPrimitives.Dot(t.Gradient, t.Direction) : t.Geometry.Slope(t.Gradient, t.Direction));
     }
 
     /// <summary>Minimiser of the cubic interpolating (a, fa, da) and (b, fb, db); NaN when it has none.</summary>
