@@ -10,6 +10,12 @@ namespace ProbeMonitor.Estimators;
 /// scikit-learn 1.2 minimises Σᵢ logloss + ‖w‖²/(2C) (the same minimiser as C·Σ logloss + ½‖w‖²) with SciPy's L-BFGS-B,
 /// gtol = tol, ftol = 2.22e-9, maxcor = 10. This class minimises the same function with the same tolerances, so at equal
 /// settings the two stop near the same point; with tight tolerances both reach the unique optimum.
+/// <para>
+/// With fewer rows than features the same L-BFGS can run in the kernel representation w = X′ᵀα (see
+/// <see cref="KernelLogisticObjective"/>): one Gram matrix per path, then n² instead of 2nd work per evaluation. The
+/// iterates are those of the primal run in exact arithmetic, and the gradient test is still on the primal gradient's
+/// largest component; only rounding differs. <see cref="LogisticRegressionOptions.Solver"/> chooses.
+/// </para>
 /// </remarks>
 public static class LogisticRegression
 {

@@ -135,6 +135,23 @@ public sealed class KernelSolverTests
     }
 
     [Fact]
+    public void Kernel_path_without_intercept_reaches_the_primal_optimum()
+    {
+        const int n = 80, d = 150;
+        var (x, y) = EstimatorTestData.Logistic(seed: 8, n: n, d: d, signal: 2.0);
+        double[] cs = [0.01, 0.3];
+        var options = new LogisticRegressionOptions(Tolerance: 1e-9, MaxIterations: 5000, FitIntercept: false);
+        var kernel = LogisticRegression.FitPath(x, y, d, cs, options with { Solver = LogisticRegressionSolver.Kernel });
+        var primal = LogisticRegression.FitPath(x, y, d, cs, options with { Solver = LogisticRegressionSolver.Primal });
+        for (int k = 0; k < cs.Length; k++)
+        {
+            Assert.Equal(0.0, kernel[k].Intercept);
+            Assert.Equal(primal[k].Objective, kernel[k].Objective, Math.Abs(primal[k].Objective) * 1e-7);
+            Assert.True(EstimatorTestData.RelativeError(kernel[k].Coefficients, primal[k].Coefficients) < 1e-2);
+        }
+    }
+
+    [Fact]
     public void Kernel_results_do_not_depend_on_thread_count()
     {
         const int d = 90;
