@@ -32,6 +32,8 @@ internal static unsafe class GramMatrix
     public static double[] Compute(float* x, int rows, int features, FeatureScaling? scaling, int maxDegreeOfParallelism)
     {
         if (rows <= 0) throw new ArgumentOutOfRangeException(nameof(rows), $"GramMatrix: needs at least one row, got {rows}.");
+        if ((long)rows * rows > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(rows), $"GramMatrix: {rows} rows need a {rows}² matrix, more than one array can hold; use the primal solver.");
         if (scaling is not null && scaling.Features != features)
             throw new ArgumentException($"GramMatrix: the scaling has {scaling.Features} features but x has {features}.", nameof(scaling));
         var k = GC.AllocateArray<double>(checked(rows * rows), pinned: true);

@@ -77,11 +77,14 @@ public static class LogisticRegression
             if (outsideWarmStart) throw new ArgumentException("LogisticRegression: the kernel solver cannot start from an outside warm start (it is not in the row span); use the primal solver.");
             return true;
         }
-        if (solver == LogisticRegressionSolver.Primal || outsideWarmStart || rows >= features) return false;
+        // The Gram matrix is n² doubles; past 8,192 rows (512 MiB) Auto keeps to the primal solver whatever the speed.
+        if (solver == LogisticRegressionSolver.Primal || outsideWarmStart || rows >= features || rows > MaxAutoKernelRows) return false;
         double evaluations = pathLength == 1 ? 60 : 40.0 * pathLength;
         double n = rows, d = features;
         return n * (d / 10 + 1.65 * evaluations) < 2 * evaluations * d;
     }
+
+    private const int MaxAutoKernelRows = 8192;
 
     private static unsafe LogisticRegressionModel[] PrimalPath(float* x, ReadOnlySpan<int> y, int features, FeatureScaling? scaling,
         LogisticRegressionOptions o, double[] cValues, int[] order, LbfgsOptions lbfgs, LogisticRegressionModel? warmStart)

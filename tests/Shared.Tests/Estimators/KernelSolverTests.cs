@@ -171,6 +171,7 @@ public sealed class KernelSolverTests
         Assert.False(LogisticRegression.UsesKernel(LogisticRegressionSolver.Auto, 2000, 3584, 1, false)); // one fit does not repay the Gram matrix
         Assert.False(LogisticRegression.UsesKernel(LogisticRegressionSolver.Auto, 3584, 2000, 10, false)); // n > d
         Assert.False(LogisticRegression.UsesKernel(LogisticRegressionSolver.Auto, 1024, 256, 10, false));
+        Assert.False(LogisticRegression.UsesKernel(LogisticRegressionSolver.Auto, 9000, 200_000, 10, false)); // K would take 648 MB
         Assert.False(LogisticRegression.UsesKernel(LogisticRegressionSolver.Auto, 100, 3584, 10, true)); // outside warm start
         Assert.True(LogisticRegression.UsesKernel(LogisticRegressionSolver.Kernel, 3584, 2000, 1, false));
         Assert.False(LogisticRegression.UsesKernel(LogisticRegressionSolver.Primal, 100, 3584, 10, false));
