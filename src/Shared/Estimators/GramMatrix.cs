@@ -60,6 +60,22 @@ internal static unsafe class GramMatrix
         return k;
     }
 
+    /// <summary>K[rows, rows] of a subset, from the Gram matrix [n, n] of the full set (entries are bit-identical to recomputing them).</summary>
+    public static double[] Gather(double[] k, int n, ReadOnlySpan<int> rows)
+    {
+        if (k.Length != (long)n * n) throw new ArgumentException($"GramMatrix: the matrix holds {k.Length} values, not {n}².", nameof(k));
+        foreach (int r in rows)
+            if ((uint)r >= (uint)n) throw new ArgumentOutOfRangeException(nameof(rows), $"GramMatrix: row {r} is outside 0…{n - 1}.");
+        int m = rows.Length;
+        var result = GC.AllocateArray<double>(checked(m * m), pinned: true);
+        for (int a = 0; a < m; a++)
+        {
+            long source = (long)rows[a] * n;
+            for (int b = 0; b < m; b++) result[(long)a * m + b] = k[source + rows[b]];
+        }
+        return result;
+    }
+
     /// <summary>Panel p: rows 16p…16p+15 of features [start, start+depth), widened, interleaved (16 values per feature), zero-padded.</summary>
     private static void Pack(float* x, int rows, int features, FeatureScaling? scaling, int start, int depth, double* packed, int p)
     {

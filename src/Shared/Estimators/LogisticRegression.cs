@@ -61,6 +61,25 @@ public static class LogisticRegression
     }
 
     /// <summary>
+    /// <see cref="FitPath"/> in the kernel representation on a Gram matrix the caller already has (K = XXᵀ of exactly these
+    /// rows, pinned, e.g. gathered from the Gram matrix of a larger set), without standardisation.
+    /// </summary>
+    internal static unsafe LogisticRegressionModel[] FitPathOnGram(ReadOnlySpan<float> x, ReadOnlySpan<int> y, int features, ReadOnlySpan<double> cs,
+        LogisticRegressionOptions options, double[] gram)
+    {
+        options.Validate();
+        if (options.Standardize) throw new ArgumentException("LogisticRegression: a shared Gram matrix is of the raw rows; it cannot serve a standardised fit.", nameof(options));
+        if (cs.Length == 0) throw new ArgumentException("LogisticRegression: the C grid is empty.", nameof(cs));
+        foreach (var c in cs) (options with { C = c }).Validate();
+        TrainingData.CheckBinary(x, y, features, nameof(LogisticRegression));
+        var cValues = cs.ToArray();
+        var order = Enumerable.Range(0, cValues.Length).OrderBy(i => cValues[i]).ToArray();
+        var lbfgs = new LbfgsOptions(MaxIterations: options.MaxIterations, GradientTolerance: options.Tolerance);
+        fixed (float* px = x)
+            return KernelPath(px, y, features, null, options, cValues, order, lbfgs, gram);
+    }
+
+    /// <summary>
     /// Whether a fit of this shape runs in the kernel representation: asked for explicitly, or (Auto) fewer rows than
     /// features by enough that the n²d/2 Gram matrix, amortised over the path, costs less than the saved passes over X.
     /// </summary>
@@ -110,11 +129,11 @@ public static class LogisticRegression
     }
 
     private static unsafe LogisticRegressionModel[] KernelPath(float* x, ReadOnlySpan<int> y, int features, FeatureScaling? scaling,
-        LogisticRegressionOptions o, double[] cValues, int[] order, LbfgsOptions lbfgs)
+        LogisticRegressionOptions o, double[] cValues, int[] order, LbfgsOptions lbfgs, double[]? sharedGram = null)
     {
         int n = y.Length;
         var results = new LogisticRegressionModel[cValues.Length];
-        var gram = GramMatrix.Compute(x, n, features, scaling, o.MaxDegreeOfParallelism);
+        var gram = sharedGram ?? GramMatrix.Compute(x, n, features, scaling, o.MaxDegreeOfParallelism);
         var objective = new KernelLogisticObjective(gram, x, n, features, y, scaling, o.FitIntercept, o.MaxDegreeOfParallelism);
         var theta = new double[objective.Parameters];
         foreach (int k in order)

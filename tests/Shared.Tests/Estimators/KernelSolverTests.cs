@@ -152,6 +152,30 @@ public sealed class KernelSolverTests
     }
 
     [Fact]
+    public void Folds_share_one_Gram_matrix_without_changing_a_score()
+    {
+        const int n = 150, d = 300;
+        var (x, y) = EstimatorTestData.Logistic(seed: 12, n: n, d: d, offset: 0.2);
+        var splits = Splits.StratifiedKFold(y, 3, seed: 1);
+        var cs = LogisticRegression.LogSpace(2, -3, 6);
+        var options = new LogisticRegressionOptions(Solver: LogisticRegressionSolver.Kernel);
+        var shared = CGridSearch.Run(x, y, d, splits, cs, options);
+
+        // Reference: each fold alone, which computes its own Gram matrix from its own rows.
+        var sums = new double[cs.Length];
+        foreach (var split in splits)
+        {
+            var alone = CGridSearch.Run(x, y, d, [split], cs, options);
+            for (int k = 0; k < cs.Length; k++) sums[k] += alone.MeanScores[k];
+        }
+        for (int k = 0; k < cs.Length; k++) Assert.Equal(sums[k] / splits.Count, shared.MeanScores[k], 12);
+
+        var primal = CGridSearch.Run(x, y, d, splits, cs, options with { Solver = LogisticRegressionSolver.Primal });
+        for (int k = 0; k < cs.Length; k++) Assert.Equal(primal.MeanScores[k], shared.MeanScores[k], 0.005);
+        Assert.Throws<ArgumentException>(() => LogisticRegression.FitPathOnGram(x, y, d, cs, options with { Standardize = true }, GramMatrix.Compute(x, d, null, 1)));
+    }
+
+    [Fact]
     public void Kernel_results_do_not_depend_on_thread_count()
     {
         const int d = 90;
