@@ -77,6 +77,7 @@ internal static unsafe class GramMatrix
     }
 
     /// <summary>Panel p: rows 16p…16p+15 of features [start, start+depth), widened, interleaved (16 values per feature), zero-padded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pack(float* x, int rows, int features, FeatureScaling? scaling, int start, int depth, double* packed, int p)
     {
         double* dst = packed + (long)p * Panel * Depth;
@@ -103,6 +104,7 @@ internal static unsafe class GramMatrix
     }
 
     /// <summary>Adds this depth block's contribution to the lower-triangle tiles of rows [128b, 128b+128).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RowBlockTiles(double* packed, int depth, double* k, int rows, int block)
     {
         int r0 = block * RowBlock, r1 = Math.Min(rows, r0 + RowBlock);
@@ -133,6 +135,7 @@ internal static unsafe class GramMatrix
                 Tile256(a + r, b + half, depth, c + (long)r * ldc + half, ldc, validRows - r, validCols - half);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile512(double* a, double* b, int depth, double* c, int ldc, int validRows, int validCols)
     {
         Vector512<double> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
@@ -190,6 +193,7 @@ internal static unsafe class GramMatrix
     }
 
     /// <summary>A 4 × 8 sub-tile with 256-bit vectors, for machines without AVX-512.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile256(double* a, double* b, int depth, double* c, int ldc, int validRows, int validCols)
     {
         if (validRows <= 0 || validCols <= 0) return;
@@ -227,6 +231,7 @@ internal static unsafe class GramMatrix
     }
 
     /// <summary>Copies the lower triangle onto the upper one, in cache-sized blocks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Mirror(double* k, int rows)
     {
         const int B = 64;

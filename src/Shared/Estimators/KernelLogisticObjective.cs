@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using ProbeMonitor.Estimators.Optimization;
 
@@ -96,6 +97,7 @@ internal sealed unsafe class KernelLogisticObjective : ILbfgsGeometry
     public int ExactGradientChecks { get; private set; }
 
     /// <summary>f at θ = [α, Kα, b]; writes the gradient's representation [β, Kβ, Σr] with β = r + α/C, all but Kβ (see <see cref="CompleteGradient"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Evaluate(ReadOnlySpan<double> theta, Span<double> gradient)
     {
         int n = _n;
@@ -170,6 +172,7 @@ internal sealed unsafe class KernelLogisticObjective : ILbfgsGeometry
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void TransposedBlock(double[] beta, int block)
     {
         var sum = _blockSums[block] ??= new double[_features];

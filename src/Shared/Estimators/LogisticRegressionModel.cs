@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ProbeMonitor.Probes;
 
 namespace ProbeMonitor.Estimators;
@@ -33,6 +34,7 @@ public sealed record LogisticRegressionModel(double[] Coefficients, double Inter
     }
 
     /// <summary>Writes one logit per row of x [rows, Features].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public unsafe void PredictLogits(ReadOnlySpan<float> x, Span<double> logits)
     {
         int rows = TrainingData.RowsOf(x, Features, nameof(LogisticRegressionModel));

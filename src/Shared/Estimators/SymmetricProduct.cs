@@ -53,6 +53,7 @@ internal sealed unsafe class SymmetricProduct
         GC.KeepAlive(_matrix);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Block(double[] values, int t)
     {
         var buffer = _buffers[t];
@@ -67,6 +68,7 @@ internal sealed unsafe class SymmetricProduct
     }
 
     /// <summary>Rows i…i+3: the shared columns j &lt; i vectorised, then their own 4 × 4 lower corner.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FourRows(double* k0, int n, int i, double* v, double* y)
     {
         double* k1 = k0 + n, k2 = k1 + n, k3 = k2 + n;
@@ -120,6 +122,7 @@ internal sealed unsafe class SymmetricProduct
         for (int a = 0; a < 4; a++) y[i + a] += rows[a];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void OneRow(double* row, int i, double* v, double* y)
     {
         double z = 0, vi = v[i];
