@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using ProbeMonitor.Estimators.Optimization;
 
 namespace ProbeMonitor.Estimators;
@@ -7,8 +7,9 @@ namespace ProbeMonitor.Estimators;
 /// <summary>
 /// <see cref="LogisticObjective"/>'s f(w, b) = Σᵢ logloss(yᵢ, x′ᵢ·w + b) + ‖w‖²/(2C) with w = X′ᵀα, on the representation
 /// θ = [α, Kα, b] (K = X′X′ᵀ, n × n): the logits are Kα + b for free, and the gradient (Xᵀ(r + α/C), Σr) is again of the form
-/// X′ᵀβ, represented by [β, Kβ] with β = r + α/C, so an evaluation costs one K·r product (n² multiply-adds) instead of
-/// two passes over X (2nd). It is also the <see cref="ILbfgsGeometry"/> that makes L-BFGS on θ the same iteration as on (w, b).
+/// X′ᵀβ, represented by [β, Kβ] with β = r + α/C. A line-search trial costs O(n); each accepted point one K·β product
+/// (n² multiply-adds, half of K read) instead of two passes over X (2nd). It is also the <see cref="ILbfgsGeometry"/> that
+/// makes L-BFGS on θ the same iteration as on (w, b).
 /// </summary>
 /// <remarks>
 /// The primal solution of an L2-regularised loss lies in the row span of X′ (w = −C·X′ᵀr at the optimum), and every L-BFGS
