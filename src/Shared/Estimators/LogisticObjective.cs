@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace ProbeMonitor.Estimators;
@@ -68,6 +69,7 @@ internal sealed unsafe class LogisticObjective
     public int Evaluations { get; private set; }
 
     /// <summary>The objective at θ = [w, b]; writes its gradient.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Evaluate(ReadOnlySpan<double> theta, Span<double> gradient)
     {
         Evaluations++;
@@ -113,6 +115,7 @@ internal sealed unsafe class LogisticObjective
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunBlock(int block)
     {
         int start = block * _blockRows, end = Math.Min(_rows, start + _blockRows), d = _features;
@@ -147,7 +150,7 @@ internal sealed unsafe class LogisticObjective
     }
 
     /// <summary>Adds the log-loss of logit z for label y and returns the residual σ(z) − y.</summary>
-    private static double Residual(double z, byte y, ref double loss)
+    internal static double Residual(double z, byte y, ref double loss)
     {
         if (z > 0)
         {

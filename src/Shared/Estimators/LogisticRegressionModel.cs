@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ProbeMonitor.Probes;
 
 namespace ProbeMonitor.Estimators;
@@ -10,8 +11,10 @@ namespace ProbeMonitor.Estimators;
 /// <param name="Iterations">L-BFGS iterations used (sklearn's n_iter_).</param>
 /// <param name="Converged">Whether a tolerance, not the iteration limit, stopped the solver.</param>
 /// <param name="Objective">The final value of C·Σ logloss + ½‖w‖² (sklearn's objective as documented).</param>
-/// <param name="Evaluations">Objective evaluations (passes over the data) the solver used, line-search trials included.</param>
-public sealed record LogisticRegressionModel(double[] Coefficients, double Intercept, FeatureScaling? Scaling, double C, int Iterations, bool Converged, double Objective, int Evaluations = 0)
+/// <param name="Evaluations">Objective evaluations the solver used, line-search trials included.</param>
+/// <param name="Solver">The representation it was solved in (<see cref="LogisticRegressionSolver.Primal"/> or <see cref="LogisticRegressionSolver.Kernel"/>).</param>
+public sealed record LogisticRegressionModel(double[] Coefficients, double Intercept, FeatureScaling? Scaling, double C, int Iterations, bool Converged, double Objective,
+    int Evaluations = 0, LogisticRegressionSolver Solver = LogisticRegressionSolver.Primal)
 {
     /// <summary>Number of input features.</summary>
     public int Features => Coefficients.Length;
@@ -31,6 +34,7 @@ public sealed record LogisticRegressionModel(double[] Coefficients, double Inter
     }
 
     /// <summary>Writes one logit per row of x [rows, Features].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public unsafe void PredictLogits(ReadOnlySpan<float> x, Span<double> logits)
     {
         int rows = TrainingData.RowsOf(x, Features, nameof(LogisticRegressionModel));

@@ -7,13 +7,15 @@ namespace ProbeMonitor.Estimators;
 /// <param name="FitIntercept">Whether to fit an unpenalised intercept.</param>
 /// <param name="Standardize">Fit on (x − mean)/std (StandardScaler semantics) without copying x; coefficients are then in standardised units.</param>
 /// <param name="MaxDegreeOfParallelism">Threads used for the data passes; 0 means all processors. Results do not depend on it.</param>
+/// <param name="Solver">Primal or kernel representation of the same L-BFGS; Auto picks the kernel one where it pays (n &lt; d).</param>
 public sealed record LogisticRegressionOptions(
     double C = 1.0,
     int MaxIterations = 100,
     double Tolerance = 1e-4,
     bool FitIntercept = true,
     bool Standardize = false,
-    int MaxDegreeOfParallelism = 0)
+    int MaxDegreeOfParallelism = 0,
+    LogisticRegressionSolver Solver = LogisticRegressionSolver.Auto)
 {
     /// <summary>Throws when a setting is out of range.</summary>
     public void Validate()
@@ -21,6 +23,7 @@ public sealed record LogisticRegressionOptions(
         if (!(C > 0) || !double.IsFinite(C)) throw new ArgumentOutOfRangeException(nameof(C), $"LogisticRegression: C must be positive and finite, got {C}.");
         if (MaxIterations < 1) throw new ArgumentOutOfRangeException(nameof(MaxIterations), $"LogisticRegression: MaxIterations must be at least 1, got {MaxIterations}.");
         if (!(Tolerance >= 0)) throw new ArgumentOutOfRangeException(nameof(Tolerance), $"LogisticRegression: Tolerance must be non-negative, got {Tolerance}.");
+        if (!Enum.IsDefined(Solver)) throw new ArgumentOutOfRangeException(nameof(Solver), $"LogisticRegression: unknown solver {(int)Solver}.");
         if (MaxDegreeOfParallelism < 0) throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), $"LogisticRegression: MaxDegreeOfParallelism must be ≥ 0, got {MaxDegreeOfParallelism}.");
     }
 }

@@ -29,6 +29,7 @@ internal static unsafe class MixedPrecisionKernels
     }
 
     /// <summary>The dot products of four consecutive rows (stride d) with w.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Dot4(float* x, double* w, int d, out double z0, out double z1, out double z2, out double z3)
     {
         var a0 = Vector256<double>.Zero;
@@ -80,6 +81,7 @@ internal static unsafe class MixedPrecisionKernels
     }
 
     /// <summary>g[j] += Σ_k r_k·x_k[j] over four consecutive rows (stride d).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Axpy4(double r0, double r1, double r2, double r3, float* x, double* g, int d)
     {
         var v0 = Vector256.Create(r0);

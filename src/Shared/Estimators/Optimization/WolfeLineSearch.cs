@@ -21,6 +21,7 @@ internal static class WolfeLineSearch
         public Span<double> Gradient;
         public int Evaluations;
         public int MaxEvaluations;
+        public ILbfgsGeometry? Geometry;
     }
 
     /// <summary>Searches along the direction from f0 (slope dphi0 &lt; 0) starting at alpha0; true with the accepted point in the trial buffers.</summary>
@@ -109,7 +110,7 @@ internal static class WolfeLineSearch
         TensorPrimitives.MultiplyAdd(t.Direction, alpha, t.Origin, t.Point);
         double value = f(t.Point, t.Gradient);
         t.Evaluations++;
-        return (value, TensorPrimitives.Dot(t.Gradient, t.Direction));
+        return (value, t.Geometry is null ? TensorPrimitives.Dot(t.Gradient, t.Direction) : t.Geometry.Slope(t.Gradient, t.Direction));
     }
 
     /// <summary>Minimiser of the cubic interpolating (a, fa, da) and (b, fb, db); NaN when it has none.</summary>
