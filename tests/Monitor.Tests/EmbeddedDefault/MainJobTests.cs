@@ -51,7 +51,7 @@ public sealed class MainJobTests : IDisposable
             var bundles = BundleDirectory.LoadAll(embedded.ProbesDirectory).Bundles;
             var ids = GemmaTokenizer.Load(embedded.TokenizerPath).EncodeConversation([new("user", chat)]);
             using var model = GemmaModel.Load(embedded.ModelDirectory, maxLayer: embedded.HookLayer);
-            var x = model.ResidualStream([ids], [embedded.HookLayer], Pooling.Last).Get(embedded.HookLayer, 0).ToArray();
+            var x = model.ResidualStream([ids], [embedded.HookLayer], ProbeMonitor.Model.Pooling.Last).Get(embedded.HookLayer, 0).ToArray();
             var served = report.GetProperty("chat");
             Assert.Equal(EmbeddedDefaultModel.ModelId, served.GetProperty("model").GetString());
             Assert.Equal(embedded.HookLayer, served.GetProperty("layer").GetInt32());
