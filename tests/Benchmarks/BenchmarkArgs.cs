@@ -11,6 +11,8 @@ internal sealed class BenchmarkArgs(string[] args)
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
+    public bool Flag(string name) => Array.IndexOf(args, name) >= 0;
+
     public double Double(string name, double fallback) => String(name) is { } v
         ? double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : throw new FormatException($"{name} '{v}' is not a number.")
         : fallback;

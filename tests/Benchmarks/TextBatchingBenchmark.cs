@@ -1,5 +1,6 @@
 using System.Globalization;
 using ProbeMonitor.Model;
+using ProbeMonitor.Monitor.EmbeddedDefault;
 using ProbeMonitor.Monitor.LoadGeneration;
 using ProbeMonitor.TestSupport;
 
@@ -13,7 +14,8 @@ namespace ProbeMonitor.Benchmarks;
 /// at its last loaded layer; <c>--cache-size-mb 0</c>, so every request runs the model. Clients: the loadgen code, prompt
 /// mode, the built-in 64 prompts (about 10–20 tokens each), unary. Besides requests/s it reports the server's CPU time per
 /// request (far less disturbed by a busy machine than wall-clock rates) and the mean number of sequences per forward pass.
-/// Options: <c>--clients</c> (32), <c>--seconds</c> (20) after <c>--warmup-seconds</c> (5), <c>--hidden</c> (1024),
+/// Without <c>--model</c> or <c>--random</c> it serves the embedded default model and its committed bundles (the issue's
+/// configuration). Options: <c>--clients</c> (32), <c>--seconds</c> (20) after <c>--warmup-seconds</c> (5), <c>--hidden</c> (1024),
 /// <c>--intermediate</c> (4 × hidden), <c>--layers</c> (2), <c>--model DIR</c> (an existing checkpoint instead of a random one;
 /// its id is overridden to the bundles'), <c>--target</c> (3: the ratio to reach; exit code 1 below it).
 /// </remarks>
@@ -24,6 +26,7 @@ public static class TextBatchingBenchmark
 
     private static async Task<int> RunAsync(BenchmarkArgs a)
     {
+        if (a.String("--model") is null && !a.Flag("--random")) return await RunEmbeddedAsync(a);
         int clients = a.Int("--clients", 32), hidden = a.Int("--hidden", 1024), layers = a.Int("--layers", 2);
         double seconds = a.Double("--seconds", 20), warmup = a.Double("--warmup-seconds", 5), target = a.Double("--target", 3);
         var tokenizer = RepoPaths.Shared("models/gemma2-tokenizer");
@@ -59,28 +62,53 @@ public static class TextBatchingBenchmark
                 rows.Add(await MeasureAsync(probes, serverArgs, maxBatch ?? "default (32)", clients, warmup, seconds));
             }
 
-            double ratio = rows[1].Report.OkThroughput / rows[0].Report.OkThroughput;
-            double cpuRatio = rows[0].CpuMsPerRequest / rows[1].CpuMsPerRequest;
-            Console.WriteLine();
-            Console.WriteLine("| --max-batch | requests | errors | OK/s | p50 ms | p99 ms | server CPU ms/request | sequences per forward pass |");
-            Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
-            foreach (var r in rows)
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {r.Name} | {r.Report.Requests:N0} | {r.Report.Errors:N0} | {r.Report.OkThroughput:N1} | {r.Report.All.P50Us / 1000:0.#} | {r.Report.All.P99Us / 1000:0.#} | {r.CpuMsPerRequest:0.00} | {r.SequencesPerForward:0.0} |"));
-            Console.WriteLine();
-            bool met = ratio >= target && rows.All(r => r.Report.Errors == 0);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"throughput ratio (default / max-batch 1): {ratio:0.00}× (target ≥ {target:0.#}×: {(met ? "met" : "NOT met")}); server CPU per request ratio: {cpuRatio:0.00}×"));
-            if (rows.Any(r => r.Report.Requests < 100))
-                Console.WriteLine("warning: under 100 measured requests in a configuration; the ratio means little — raise --seconds (and --warmup-seconds past one batch).");
-            Console.WriteLine($"load average before {loadBefore}, after {MachineLoad.Average()}");
-            return met ? 0 : 1;
+            return Summarize(rows, target, loadBefore);
         }
         finally
         {
             if (probes is not null) Directory.Delete(probes, recursive: true);
             if (given is null && Directory.Exists(modelDir)) Directory.Delete(modelDir, recursive: true);
         }
+    }
+
+    /// <summary>The issue's configuration: the embedded default model and its committed bundles, served as
+    /// <c>dotnet run --project src/Monitor</c> serves them, with the activation cache off.</summary>
+    private static async Task<int> RunEmbeddedAsync(BenchmarkArgs a)
+    {
+        int clients = a.Int("--clients", 32);
+        double seconds = a.Double("--seconds", 20), warmup = a.Double("--warmup-seconds", 5), target = a.Double("--target", 3);
+        var embedded = EmbeddedDefaultModel.Materialize(log: Console.Error);
+        var common = new[] { "--model", embedded.ModelDirectory, "--cache-size-mb", "0" };
+        string loadBefore = MachineLoad.Average();
+        Console.WriteLine($"text-batching: {clients} closed-loop clients, prompt mode (built-in set), unary; embedded default {embedded.ModelId} " +
+                          $"(probes at layer {embedded.HookLayer}); {Environment.ProcessorCount} logical CPUs; load average {loadBefore}");
+        var rows = new List<Row>();
+        foreach (var maxBatch in new[] { "1", null })
+        {
+            var serverArgs = maxBatch is null ? common.ToList() : [.. common, "--max-batch", maxBatch];
+            rows.Add(await MeasureAsync(embedded.ProbesDirectory, serverArgs, maxBatch ?? "default (32)", clients, warmup, seconds));
+        }
+        return Summarize(rows, target, loadBefore);
+    }
+
+    private static int Summarize(List<Row> rows, double target, string loadBefore)
+    {
+        double ratio = rows[1].Report.OkThroughput / rows[0].Report.OkThroughput;
+        double cpuRatio = rows[0].CpuMsPerRequest / rows[1].CpuMsPerRequest;
+        Console.WriteLine();
+        Console.WriteLine("| --max-batch | requests | errors | OK/s | p50 ms | p99 ms | server CPU ms/request | sequences per forward pass |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in rows)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {r.Name} | {r.Report.Requests:N0} | {r.Report.Errors:N0} | {r.Report.OkThroughput:N1} | {r.Report.All.P50Us / 1000:0.#} | {r.Report.All.P99Us / 1000:0.#} | {r.CpuMsPerRequest:0.00} | {r.SequencesPerForward:0.0} |"));
+        Console.WriteLine();
+        bool met = ratio >= target && rows.All(r => r.Report.Errors == 0);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"throughput ratio (default / max-batch 1): {ratio:0.00}× (target ≥ {target:0.#}×: {(met ? "met" : "NOT met")}); server CPU per request ratio: {cpuRatio:0.00}×"));
+        if (rows.Any(r => r.Report.Requests < 100))
+            Console.WriteLine("warning: under 100 measured requests in a configuration; the ratio means little — raise --seconds (and --warmup-seconds past one batch).");
+        Console.WriteLine($"load average before {loadBefore}, after {MachineLoad.Average()}");
+        return met ? 0 : 1;
     }
 
     private sealed record Row(string Name, LoadReport Report, double CpuMsPerRequest, double SequencesPerForward);
