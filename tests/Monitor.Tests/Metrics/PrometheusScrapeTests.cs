@@ -30,6 +30,10 @@ public sealed class PrometheusScrapeTests
         {
             await app.StartAsync();
             var target = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+            // The drift publisher (a BackgroundService, which .NET 10 starts on a pool thread) publishes the registry's probe
+            // set once at start-up, replacing the labels set below if it runs after them; publishing here first makes its
+            // background pass a no-op (it republishes labels only when the set changes).
+            app.Services.GetRequiredService<DriftPublisher>().PublishNow();
             var metrics = app.Services.GetRequiredService<MonitorMetrics>();
             metrics.SetLoadedProbes([new("tox-l12", "toxicity", "linear")]);
             metrics.PublishDrift("tox-l12", new DriftGaugeValues { Psi = 0.1234, TransferRisk = 0.375 });
