@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using ProbeMonitor.Estimators;
-using ProbeMonitor.Formats.Numpy;
 using ProbeMonitor.Statistics;
 
 using ProbeMonitor.TestSupport;
@@ -116,8 +115,8 @@ public static class LogRegBenchmark
             {
                 var stdin = JsonSerializer.Serialize(new
                 {
-                    x = WriteNpy(dir, "x", x, [rows, features]), y = WriteNpy(dir, "y", y),
-                    xt = WriteNpy(dir, "xt", xt, [testRows, features]), yt = WriteNpy(dir, "yt", yt),
+                    x = NpyFiles.Write(dir, "x", x, [rows, features]), y = NpyFiles.Write(dir, "y", y),
+                    xt = NpyFiles.Write(dir, "xt", xt, [testRows, features]), yt = NpyFiles.Write(dir, "yt", yt),
                     cs, max_iter = maxIter, tol,
                 });
                 using var sk = JsonDocument.Parse(Peers.RunPython(SklearnScript, stdin, TimeSpan.FromHours(1)));
@@ -232,21 +231,4 @@ public static class LogRegBenchmark
 
     private static double Gaussian(Random rng) =>
         Math.Sqrt(-2.0 * Math.Log(1.0 - rng.NextDouble())) * Math.Cos(2.0 * Math.PI * rng.NextDouble());
-
-    private static string WriteNpy(string dir, string name, float[] data, long[] shape)
-    {
-        var path = Path.Combine(dir, name + ".npy");
-        using var stream = File.Create(path);
-        NpyWriter.Write(stream, data, shape);
-        return path;
-    }
-
-    private static string WriteNpy(string dir, string name, int[] data)
-    {
-        var path = Path.Combine(dir, name + ".npy");
-        using var stream = File.Create(path);
-        NpyWriter.Write(stream, data.Select(v => (long)v).ToArray(), [data.Length]);
-        return path;
-    }
-
 }

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using ProbeMonitor.Estimators;
 using ProbeMonitor.Evaluation;
-using ProbeMonitor.Formats.Numpy;
 using ProbeMonitor.Sae;
 
 using ProbeMonitor.TestSupport;
@@ -97,7 +96,7 @@ public static class SparseRankBenchmark
             {
                 var stdin = JsonSerializer.Serialize(new
                 {
-                    x = WriteNpy(dir, "x", latents.Gather(ids), [rows, ids.Length]), y = WriteNpy(dir, "y", y), fold = WriteNpy(dir, "fold", foldOf), folds,
+                    x = NpyFiles.Write(dir, "x", latents.Gather(ids), [rows, ids.Length]), y = NpyFiles.Write(dir, "y", y), fold = NpyFiles.Write(dir, "fold", foldOf), folds,
                 });
                 using var sk = JsonDocument.Parse(Peers.RunPython(SklearnScript, stdin, TimeSpan.FromHours(1)));
                 double seconds = sk.RootElement.GetProperty("seconds").GetDouble();
@@ -151,21 +150,4 @@ public static class SparseRankBenchmark
         double v = mean + Math.Sqrt(mean) * Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
         return Math.Max(0, (int)Math.Round(v));
     }
-
-    private static string WriteNpy(string dir, string name, float[] data, long[] shape)
-    {
-        var path = Path.Combine(dir, name + ".npy");
-        using var stream = File.Create(path);
-        NpyWriter.Write(stream, data, shape);
-        return path;
-    }
-
-    private static string WriteNpy(string dir, string name, int[] data)
-    {
-        var path = Path.Combine(dir, name + ".npy");
-        using var stream = File.Create(path);
-        NpyWriter.Write(stream, data.Select(v => (long)v).ToArray(), [data.Length]);
-        return path;
-    }
-
 }
