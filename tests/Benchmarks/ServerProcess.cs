@@ -36,6 +36,9 @@ internal sealed class ServerProcess : IDisposable
         var psi = new ProcessStartInfo(self) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(typeof(ServerProcess).Assembly.Location);
         foreach (var a in new[] { "serve", "--server", "--probes", probesDir }.Concat(serverArgs)) psi.ArgumentList.Add(a);
+        // The sidecar runs with Server GC (the Web SDK's default; see ProbeMonitor.Monitor.runtimeconfig.json), this console
+        // benchmark with workstation GC; its server child must run as the sidecar does. DOTNET_gcServer set by the caller wins.
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOTNET_gcServer"))) psi.Environment["DOTNET_gcServer"] = "1";
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the server process");
         try
         {
