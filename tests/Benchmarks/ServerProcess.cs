@@ -63,6 +63,16 @@ internal sealed class ServerProcess : IDisposable
     /// <summary>Where the child server reports its managed heap (see ServeBenchmark's server).</summary>
     public const string MemoryPath = "/bench/memory";
 
+    /// <summary>Where the child server reports its garbage collections so far (see ServeBenchmark's server).</summary>
+    public const string GcPath = "/bench/gc";
+
+    /// <summary>The server's garbage collections so far and their total pause.</summary>
+    public async Task<(int Collections, double PauseMs)> GcAsync()
+    {
+        var gc = (await _http.GetStringAsync(new Uri(HttpAddress, GcPath))).Split(' ', StringSplitOptions.TrimEntries);
+        return (int.Parse(gc[0], CultureInfo.InvariantCulture), double.Parse(gc[1], CultureInfo.InvariantCulture));
+    }
+
     /// <summary>Whether the server process is still running.</summary>
     public bool IsRunning
     {
@@ -97,6 +107,26 @@ internal sealed class ServerProcess : IDisposable
                 sum += double.Parse(line[(space + 1)..], CultureInfo.InvariantCulture);
         }
         return sum;
+    }
+
+    /// <summary>The cumulative bucket counts (upper bound → count) of histogram <paramref name="name"/> in the server's /metrics,
+    /// summed over the series whose labels include all of <paramref name="labels"/>.</summary>
+    public async Task<SortedDictionary<double, double>> HistogramAsync(string name, params string[] labels)
+    {
+        var text = await _http.GetStringAsync(new Uri(HttpAddress, "/metrics"));
+        var buckets = new SortedDictionary<double, double>();
+        foreach (var line in text.Split('\n'))
+        {
+            if (!line.StartsWith(name + "_bucket{", StringComparison.Ordinal)) continue;
+            int space = line.LastIndexOf(' ');
+            var series = line[..space];
+            if (!labels.All(l => series.Contains(l, StringComparison.Ordinal))) continue;
+            int le = line.IndexOf("le=\"", StringComparison.Ordinal) + 4;
+            var bound = line[le..line.IndexOf('"', le)];
+            double upper = bound == "+Inf" ? double.PositiveInfinity : double.Parse(bound, CultureInfo.InvariantCulture);
+            buckets[upper] = buckets.GetValueOrDefault(upper) + double.Parse(line[(space + 1)..], CultureInfo.InvariantCulture);
+        }
+        return buckets;
     }
 
     /// <summary>The mean scoring batch size so far, from the server's /metrics.</summary>

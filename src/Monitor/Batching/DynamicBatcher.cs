@@ -35,6 +35,9 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly Channel<Pending> _channel;
     private readonly CancellationTokenSource _abort = new();
+    // Held by whoever runs the handler: the consumer for a batch, or a caller of RunOrEnqueueAsync for its lone item. One
+    // holder at a time keeps the handler single-threaded, as a single consumer alone would.
+    private readonly SemaphoreSlim _worker = new(1, 1);
     private readonly Task _loop;
     private int _depth;
     private volatile bool _stopping;
@@ -100,6 +103,47 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
         return pending.Completion.Task;
     }
 
+    /// <summary>Runs <paramref name="item"/> at once, on the calling thread, as a batch of one when nothing is queued or running
+    /// and batches do not wait (<see cref="DynamicBatcherOptions.MaxWait"/> zero); otherwise queues it as
+    /// <see cref="EnqueueAsync"/> does.</summary>
+    /// <remarks>For a caller that waits for its answer before sending more (a unary call): when the batcher is idle there is
+    /// nothing to batch with, and handing the item to the consumer would only add two thread hops, each a wake-up of a
+    /// sleeping thread that costs far more than scoring pooled activations. A caller that goes on producing while it waits
+    /// (a pipelined stream) must use <see cref="EnqueueAsync"/>, or it would score its items one by one and never batch.</remarks>
+    public Task<TResult> RunOrEnqueueAsync(TItem item, long tokenCost = 1, DateTimeOffset? deadline = null, CancellationToken cancellationToken = default)
+    {
+        if (_options.MaxWait != TimeSpan.Zero || _stopping || Volatile.Read(ref _depth) != 0 || cancellationToken.IsCancellationRequested
+            || deadline is { } due && _time.GetUtcNow() >= due || !_worker.Wait(0))
+            return EnqueueAsync(item, tokenCost, deadline, cancellationToken);
+        if (Volatile.Read(ref _depth) != 0 || _stopping)
+        {
+            // Someone queued between the check and taking the worker: they were first.
+            _worker.Release();
+            return EnqueueAsync(item, tokenCost, deadline, cancellationToken);
+        }
+        return RunLoneAsync(item, tokenCost);
+    }
+
+    private async Task<TResult> RunLoneAsync(TItem item, long tokenCost)
+    {
+        try
+        {
+            _observer.BatchDispatched(1, tokenCost);
+            var results = await _handler([item], _abort.Token).ConfigureAwait(false);
+            if (results is null || results.Count != 1)
+                throw new InvalidOperationException($"The batch handler returned {results?.Count.ToString() ?? "null"} results for 1 item.");
+            return results[0];
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+            throw Stopped();
+        }
+        finally
+        {
+            _worker.Release();
+        }
+    }
+
     /// <summary>Refuses new items, runs everything queued, and completes when the consumer has finished.</summary>
     /// <param name="cancellationToken">Cuts the drain short: the running batch's handler is cancelled and the rest fail.</param>
     public async Task StopAsync(CancellationToken cancellationToken = default)
@@ -114,6 +158,9 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
+        // A lone item may still be running on its caller's thread; it holds the worker until it ends.
+        await _worker.WaitAsync().ConfigureAwait(false);
+        _worker.Release();
         _abort.Dispose();
     }
 
@@ -132,31 +179,15 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
             while (await reader.WaitToReadAsync(_abort.Token).ConfigureAwait(false))
             {
                 _abort.Token.ThrowIfCancellationRequested();
-                if (!TryTakeLive(reader, out var first)) continue;
-                batch.Clear();
-                batch.Add(first);
-                long tokens = first.Cost;
-                long started = _time.GetTimestamp();
-                while (batch.Count < _options.MaxBatchSize)
+                await _worker.WaitAsync(_abort.Token).ConfigureAwait(false);
+                try
                 {
-                    if (reader.TryPeek(out var next))
-                    {
-                        if (!next.IsWaiting || tokens + next.Cost <= _options.MaxBatchTokens)
-                        {
-                            if (TryTakeLive(reader, out var taken))
-                            {
-                                batch.Add(taken);
-                                tokens += taken.Cost;
-                            }
-                            continue;
-                        }
-                        break; // over budget: it opens the next batch
-                    }
-                    if (_stopping) break; // draining: run what is there
-                    var remaining = _options.MaxWait - _time.GetElapsedTime(started);
-                    if (remaining <= TimeSpan.Zero || !await WaitForMoreAsync(reader, remaining).ConfigureAwait(false)) break;
+                    await TakeAndRunBatchAsync(reader, batch).ConfigureAwait(false);
                 }
-                await DispatchAsync(batch, tokens).ConfigureAwait(false);
+                finally
+                {
+                    _worker.Release();
+                }
             }
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
@@ -171,6 +202,36 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
                 left.Fail(new BatcherStoppedException());
             }
         }
+    }
+
+    /// <summary>Takes the next batch from the queue, waiting up to <see cref="DynamicBatcherOptions.MaxWait"/> for it to fill, and runs it.</summary>
+    private async Task TakeAndRunBatchAsync(ChannelReader<Pending> reader, List<Pending> batch)
+    {
+        if (!TryTakeLive(reader, out var first)) return;
+        batch.Clear();
+        batch.Add(first);
+        long tokens = first.Cost;
+        long started = _time.GetTimestamp();
+        while (batch.Count < _options.MaxBatchSize)
+        {
+            if (reader.TryPeek(out var next))
+            {
+                if (!next.IsWaiting || tokens + next.Cost <= _options.MaxBatchTokens)
+                {
+                    if (TryTakeLive(reader, out var taken))
+                    {
+                        batch.Add(taken);
+                        tokens += taken.Cost;
+                    }
+                    continue;
+                }
+                break; // over budget: it opens the next batch
+            }
+            if (_stopping) break; // draining: run what is there
+            var remaining = _options.MaxWait - _time.GetElapsedTime(started);
+            if (remaining <= TimeSpan.Zero || !await WaitForMoreAsync(reader, remaining).ConfigureAwait(false)) break;
+        }
+        await DispatchAsync(batch, tokens).ConfigureAwait(false);
     }
 
     /// <summary>Takes the next item; false (and the item is finished) when it was cancelled, expired, or already done.</summary>

@@ -44,9 +44,10 @@ public sealed class MonitorMetrics
     public const string ProbesLoaded = "probemon_probes_loaded";
     public const string BuildInfo = "probemon_build_info";
 
-    /// <summary>Latency bounds in seconds: 100 µs (a cached score) to 10 s (a long forward pass).</summary>
+    /// <summary>Latency bounds in seconds: 100 µs (a cached score) to 10 s (a long forward pass), with a bound at 2 ms, the
+    /// unary latency target for pushed activations, so the share of calls within it is read off a bucket, not interpolated.</summary>
     public static IReadOnlyList<double> LatencyBuckets { get; } =
-        [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+        [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
     /// <summary>Batch-size bounds: powers of two up to 256.</summary>
     public static IReadOnlyList<long> BatchSizeBuckets { get; } = [1, 2, 4, 8, 16, 32, 64, 128, 256];

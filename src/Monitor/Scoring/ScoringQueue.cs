@@ -76,12 +76,21 @@ public sealed class ScoringQueue : IAsyncDisposable, IDisposable
     /// <exception cref="QueueFullException">The queue is full (thrown at once).</exception>
     /// <exception cref="BatcherStoppedException">The queue is shutting down.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired while the request waited.</exception>
-    public async Task<ScoredRequest> ScoreAsync(PooledActivations activations, ScoreOptions options, CancellationToken cancellationToken = default)
+    /// <param name="activations">The request's pooled activations.</param>
+    /// <param name="options">Which probes, and whether to explain.</param>
+    /// <param name="cancellationToken">Cancels the request while it waits.</param>
+    /// <param name="runNowIfIdle">Score at once on this thread when nothing is queued or being scored (see
+    /// <see cref="DynamicBatcher{TItem, TResult}.RunOrEnqueueAsync"/>): for callers that wait for the answer before sending
+    /// more, not for a stream that keeps reading while earlier requests are scored.</param>
+    public async Task<ScoredRequest> ScoreAsync(PooledActivations activations, ScoreOptions options, CancellationToken cancellationToken = default,
+        bool runNowIfIdle = false)
     {
         ArgumentNullException.ThrowIfNull(activations);
         ArgumentNullException.ThrowIfNull(options);
         var work = new Work(activations, options, SelectionKey(options.ProbeIds), _time.GetTimestamp());
-        var outcome = await _batcher.EnqueueAsync(work, 1, null, cancellationToken).ConfigureAwait(false);
+        var outcome = await (runNowIfIdle
+            ? _batcher.RunOrEnqueueAsync(work, 1, null, cancellationToken)
+            : _batcher.EnqueueAsync(work, 1, null, cancellationToken)).ConfigureAwait(false);
         if (outcome.Error is not null) ExceptionDispatchInfo.Throw(outcome.Error);
         return outcome.Scored!;
     }

@@ -5,8 +5,12 @@ namespace ProbeMonitor.Monitor.Services;
 /// <summary>What the ProbeMonitor gRPC service asks of the scoring pipeline; throw <c>GrpcStatusException</c> to fail a call with a chosen status.</summary>
 public interface IScoringService
 {
-    /// <summary>Scores one request with the selected probes.</summary>
+    /// <summary>Scores one request with the selected probes; the caller waits for the answer before it sends more (a unary call).</summary>
     Task<ScoreResponse> ScoreAsync(ScoreRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Scores one request of a stream whose reader goes on to the next before this one is answered, so requests
+    /// of one stream can share a batch.</summary>
+    Task<ScoreResponse> ScoreInStreamAsync(ScoreRequest request, CancellationToken cancellationToken) => ScoreAsync(request, cancellationToken);
 
     /// <summary>Describes the loaded probes.</summary>
     Task<ListProbesResponse> ListProbesAsync(ListProbesRequest request, CancellationToken cancellationToken);

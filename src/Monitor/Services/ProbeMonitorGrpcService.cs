@@ -51,7 +51,7 @@ public static class ProbeMonitorGrpcService
             try
             {
                 await foreach (var request in requests.WithCancellation(stop.Token))
-                    await inFlight.Writer.WriteAsync(scoring.ScoreAsync(request, stop.Token), stop.Token);
+                    await inFlight.Writer.WriteAsync(scoring.ScoreInStreamAsync(request, stop.Token), stop.Token);
             }
             catch (Exception e)
             {

@@ -46,7 +46,12 @@ public sealed class ProbeScoringService : IScoringService
     public int StreamConcurrency => _streamConcurrency;
 
     /// <inheritdoc />
-    public async Task<ScoreResponse> ScoreAsync(ScoreRequest request, CancellationToken cancellationToken)
+    public Task<ScoreResponse> ScoreAsync(ScoreRequest request, CancellationToken cancellationToken) => ScoreAsync(request, inStream: false, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<ScoreResponse> ScoreInStreamAsync(ScoreRequest request, CancellationToken cancellationToken) => ScoreAsync(request, inStream: true, cancellationToken);
+
+    private async Task<ScoreResponse> ScoreAsync(ScoreRequest request, bool inStream, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         long start = Stopwatch.GetTimestamp();
@@ -78,7 +83,7 @@ public sealed class ProbeScoringService : IScoringService
 
             var selected = probeIds ?? (probes.Count == _registry.Current.Count ? null : probes.Select(p => p.Id).ToList());
             var options = selected is not null ? new ScoreOptions(selected, request.Explain) : request.Explain ? AllExplained : ScoreOptions.Default;
-            var scored = await _scoring.ScoreAsync(activations, options, cancellationToken).ConfigureAwait(false);
+            var scored = await _scoring.ScoreAsync(activations, options, cancellationToken, runNowIfIdle: !inStream).ConfigureAwait(false);
             var queued = forwardQueued + scored.Queued;
             _metrics?.RecordQueueWait(queued.TotalSeconds);
             return ScoreResponseMapper.Map(request.RequestId, probes, scored.Scores,
