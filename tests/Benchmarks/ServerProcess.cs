@@ -39,6 +39,8 @@ internal sealed class ServerProcess : IDisposable
         // The sidecar runs with Server GC (the Web SDK's default; see ProbeMonitor.Monitor.runtimeconfig.json), this console
         // benchmark with workstation GC; its server child must run as the sidecar does. DOTNET_gcServer set by the caller wins.
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOTNET_gcServer"))) psi.Environment["DOTNET_gcServer"] = "1";
+        // Likewise without DATAS (GarbageCollectionAdaptationMode 0 in ProbeMonitor.Monitor.csproj).
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOTNET_GCDynamicAdaptationMode"))) psi.Environment["DOTNET_GCDynamicAdaptationMode"] = "0";
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the server process");
         try
         {

@@ -4,6 +4,7 @@ using Grpc.Health.V1;
 using ProbeMonitor.Monitor.Grpc;
 using ProbeMonitor.Monitor.Hosting;
 using ProbeMonitor.Monitor.LoadGeneration;
+using ProbeMonitor.Monitor.Configuration;
 using ProbeMonitor.Monitor.Services;
 
 namespace ProbeMonitor.Benchmarks;
@@ -24,7 +25,7 @@ namespace ProbeMonitor.Benchmarks;
 /// 3. overload: open loop at <c>--overload</c> (3) × capacity for <c>--overload-seconds</c> (30): the share refused with
 ///    RESOURCE_EXHAUSTED and its latency, which should be far below the accepted requests'.
 /// 4. after: the process is alive, health says SERVING, and a 3 s closed-loop run has no errors.
-/// Open-loop phases use <c>--concurrency</c> (1024) workers, so the client can keep more calls in flight than the server queues.
+/// Open-loop phases use <c>--concurrency</c> (4 × the server's queue capacity) workers, so the client can keep more calls in flight than the server queues.
 /// <c>--rpc unary|stream</c> (unary), and <c>--max-batch</c>, <c>--queue-capacity</c>, <c>--activations-max-wait-ms</c> go to the server.
 /// Exit code 0 when every check passes, 1 otherwise. <c>--json FILE</c> writes the JSON there instead of printing it.
 /// </remarks>
@@ -41,9 +42,11 @@ public static class SoakBenchmark
         double capacityWarmup = a.Double("--capacity-warmup-seconds", 15);
         double overloadSeconds = a.Double("--overload-seconds", 30), sampleSeconds = a.Double("--sample-seconds", 5);
         double load = a.Double("--load", 0.8), overload = a.Double("--overload", 3), tolerance = a.Double("--memory-tolerance", 0.10);
-        int capacityWorkers = a.Int("--capacity-concurrency", 32), workers = a.Int("--concurrency", 1024);
         var rpc = a.String("--rpc") == "stream" ? RpcKind.Stream : RpcKind.Unary;
         var serverArgs = a.PassThrough("--max-batch", "--queue-capacity", "--activations-max-wait-ms");
+        // The client must be able to keep more calls in flight than the server queues, or overload only ever fills the queue.
+        int queueCapacity = a.Int("--queue-capacity", new MonitorOptions().QueueCapacity);
+        int capacityWorkers = a.Int("--capacity-concurrency", 32), workers = a.Int("--concurrency", 4 * queueCapacity);
         string loadBefore = MachineLoad.Average();
 
         var probes = ServeBundles.Write(D, Layer);

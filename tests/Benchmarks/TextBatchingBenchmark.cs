@@ -61,6 +61,7 @@ public static class TextBatchingBenchmark
                 var serverArgs = maxBatch is null ? common.ToList() : [.. common, "--max-batch", maxBatch];
                 rows.Add(await MeasureAsync(probes, serverArgs, maxBatch ?? "default (32)", clients, warmup, seconds));
             }
+            Console.WriteLine(ForwardBatchingCeiling.Describe(await ForwardBatchingCeiling.MeasureAsync(modelDir, tokenizer, layer, 32), 32));
 
             return Summarize(rows, target, loadBefore);
         }
@@ -88,6 +89,7 @@ public static class TextBatchingBenchmark
             var serverArgs = maxBatch is null ? common.ToList() : [.. common, "--max-batch", maxBatch];
             rows.Add(await MeasureAsync(embedded.ProbesDirectory, serverArgs, maxBatch ?? "default (32)", clients, warmup, seconds));
         }
+        Console.WriteLine(ForwardBatchingCeiling.Describe(await ForwardBatchingCeiling.MeasureAsync(embedded.ModelDirectory, embedded.TokenizerPath, embedded.HookLayer, 32), 32));
         return Summarize(rows, target, loadBefore);
     }
 

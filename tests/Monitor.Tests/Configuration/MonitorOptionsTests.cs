@@ -36,7 +36,7 @@ public sealed class MonitorOptionsTests
         var o = MonitorOptions.FromConfiguration(CommandLine());
         Assert.Equal(new MonitorOptions(), o);
         Assert.Null(o.ProbesDir);
-        Assert.Equal((32, 5, 256), (o.MaxBatch, o.MaxWaitMs, o.QueueCapacity));
+        Assert.Equal((32, 5, 1024), (o.MaxBatch, o.MaxWaitMs, o.QueueCapacity));
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class MonitorOptionsTests
             "--activations-max-wait-ms", "1", "--max-batch-tokens", "4096", "--drift-window", "40", "--drift-min-requests", "20", "--drift-publish-ms", "250"));
         Assert.Equal((1, 4096, 40, 20, 250), (o.ActivationsMaxWaitMs, o.MaxBatchTokens, o.DriftWindowRequests, o.DriftMinimumRequests, o.DriftPublishMs));
         var activations = o.ToActivationBatcherOptions();
-        Assert.Equal((32, TimeSpan.FromMilliseconds(1), 256), (activations.MaxBatchSize, activations.MaxWait, activations.QueueCapacity));
+        Assert.Equal((32, TimeSpan.FromMilliseconds(1), 1024), (activations.MaxBatchSize, activations.MaxWait, activations.QueueCapacity));
         var window = o.ToProbeScoringOptions().Window;
         Assert.Equal((40, 10, 20), (window.Requests, window.SubWindows, window.MinimumCount));
 

@@ -182,7 +182,10 @@ public sealed class GrpcClientServerTests(GrpcTestServer server) : IClassFixture
         server.Service.ResetWait();
         using var channel = server.Channel();
         await channel.UnaryCall(TestService.Echo, new ScoreRequest()); // connect first: the deadline is for the call, not for a cold start
-        var deadline = DateTime.UtcNow.AddMilliseconds(500);
+        // Long enough for the handler to start on a test host running other classes in parallel on two cores: a unary handler
+        // starts after its request is read, and when the deadline beats that the handler rightly never runs, so there is no
+        // cancellation to observe (the likely cause of a one-off 10 s timeout here when the deadline was 500 ms).
+        var deadline = DateTime.UtcNow.AddSeconds(2);
         var e = await Assert.ThrowsAsync<GrpcStatusException>(() =>
             channel.UnaryCall(TestService.Wait, new ScoreRequest(), new GrpcCallOptions { Deadline = deadline }).ResponseAsync.WaitAsync(Patience));
         Assert.Equal(GrpcStatusCode.DeadlineExceeded, e.StatusCode);
