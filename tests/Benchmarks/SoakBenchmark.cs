@@ -130,9 +130,10 @@ public static class SoakBenchmark
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {name}: {options.LoopDescription}, {options.Concurrency} workers, {options.Warmup.TotalSeconds:0.#} s warm-up + {options.Duration.TotalSeconds:0.#} s …"));
+        var steal = new CpuSteal();
         var report = await LoadGenerator.RunAsync(options);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"    {report.Requests:N0} requests, {report.Ok:N0} OK, {report.OkThroughput:N0} OK/s, p99 {report.All.P99Us / 1000:0.###} ms{(report.Unsent > 0 ? $", {report.Unsent:N0} scheduled but never sent (client behind)" : "")}; load average {MachineLoad.Average()}"));
+            $"    {report.Requests:N0} requests, {report.Ok:N0} OK, {report.OkThroughput:N0} OK/s, p99 {report.All.P99Us / 1000:0.###} ms{(report.Unsent > 0 ? $", {report.Unsent:N0} scheduled but never sent (client behind)" : "")}; CPU steal {steal.Since()}; load average {MachineLoad.Average()}"));
         return report;
     }
 

@@ -126,6 +126,7 @@ public static class TextBatchingBenchmark
         // Warm-up and measurement are one run; the CPU time and forward counts are read around the whole of it, so they
         // cover warm-up requests too: per-request ratios, not totals, are compared.
         var cpu = server.CpuTime();
+        var steal = new CpuSteal();
         double forwards = await server.MetricAsync("probemon_forward_duration_seconds_count");
         double answered = await server.MetricAsync("probemon_requests_total", "method=\"Score\"");
         var report = await LoadGenerator.RunAsync(options);
@@ -133,7 +134,7 @@ public static class TextBatchingBenchmark
         double cpuMs = (server.CpuTime() - cpu).TotalMilliseconds / Math.Max(1, requests);
         double perForward = requests / Math.Max(1, await server.MetricAsync("probemon_forward_duration_seconds_count") - forwards);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  --max-batch {name}: {report.Requests:N0} measured, {report.OkThroughput:N1} OK/s, {cpuMs:0.00} server CPU ms/request, {perForward:0.0} sequences per forward; load average {MachineLoad.Average()}"));
+            $"  --max-batch {name}: {report.Requests:N0} measured, {report.OkThroughput:N1} OK/s, {cpuMs:0.00} server CPU ms/request, {perForward:0.0} sequences per forward; CPU steal {steal.Since()}; load average {MachineLoad.Average()}"));
         if (report.Errors > 0) Console.WriteLine(report.ToTable());
         return new Row(name, report, cpuMs, perForward);
     }
