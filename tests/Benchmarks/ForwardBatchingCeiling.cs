@@ -15,6 +15,7 @@ internal static class ForwardBatchingCeiling
     public static async Task<(double SingleMs, double BatchedMs, double Ratio, double MeanTokens)> MeasureAsync(
         string modelDirectory, string? tokenizer, int layer, int batch, int rounds = 5)
     {
+        ProbeMonitor.Monitor.Hosting.MonitorApp.PreferInlineKernels(); // the GEMM back end the sidecar uses
         using var source = GemmaActivationSource.Load(modelDirectory, tokenizer, maxLayer: layer);
         var prompts = PromptTexts.BuiltIn(1).Take(batch).Select(source.Tokenize).ToArray();
         var poolings = new[] { Pooling.Last };
@@ -45,6 +46,6 @@ internal static class ForwardBatchingCeiling
     /// <summary>One line for the report.</summary>
     public static string Describe((double SingleMs, double BatchedMs, double Ratio, double MeanTokens) m, int batch) =>
         string.Create(CultureInfo.InvariantCulture,
-            $"forward pass alone, in-process (best of 5, {m.MeanTokens:0.#} tokens per prompt): {m.SingleMs:0.00} CPU ms per sequence one at a time, " +
+            $"forward pass alone, in-process ({ProbeMonitor.Kernels.Gemm.BackendName} GEMM, best of 5, {m.MeanTokens:0.#} tokens per prompt): {m.SingleMs:0.00} CPU ms per sequence one at a time, " +
             $"{m.BatchedMs:0.00} in passes of {batch}: {m.Ratio:0.00}×, the most batching can buy end to end with this model");
 }

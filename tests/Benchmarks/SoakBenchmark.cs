@@ -25,7 +25,9 @@ namespace ProbeMonitor.Benchmarks;
 /// 3. overload: open loop at <c>--overload</c> (3) × capacity for <c>--overload-seconds</c> (30): the share refused with
 ///    RESOURCE_EXHAUSTED and its latency, which should be far below the accepted requests'.
 /// 4. after: the process is alive, health says SERVING, and a 3 s closed-loop run has no errors.
-/// Open-loop phases use <c>--concurrency</c> (4 × the server's queue capacity) workers, so the client can keep more calls in flight than the server queues.
+/// The soak uses <c>--concurrency</c> (1024) workers; the overload <c>--overload-concurrency</c> (the server's queue capacity +
+/// 1024), so the client can keep more calls in flight than the server queues (otherwise overload only ever fills the queue).
+/// Not more: the client shares the two cores, and with 4,096 workers it starved the server into failing the soak itself.
 /// <c>--rpc unary|stream</c> (unary), and <c>--max-batch</c>, <c>--queue-capacity</c>, <c>--activations-max-wait-ms</c> go to the server.
 /// Exit code 0 when every check passes, 1 otherwise. <c>--json FILE</c> writes the JSON there instead of printing it.
 /// </remarks>
@@ -44,9 +46,9 @@ public static class SoakBenchmark
         double load = a.Double("--load", 0.8), overload = a.Double("--overload", 3), tolerance = a.Double("--memory-tolerance", 0.10);
         var rpc = a.String("--rpc") == "stream" ? RpcKind.Stream : RpcKind.Unary;
         var serverArgs = a.PassThrough("--max-batch", "--queue-capacity", "--activations-max-wait-ms");
-        // The client must be able to keep more calls in flight than the server queues, or overload only ever fills the queue.
         int queueCapacity = a.Int("--queue-capacity", new MonitorOptions().QueueCapacity);
-        int capacityWorkers = a.Int("--capacity-concurrency", 32), workers = a.Int("--concurrency", 4 * queueCapacity);
+        int capacityWorkers = a.Int("--capacity-concurrency", 32), workers = a.Int("--concurrency", 1024);
+        int overloadWorkers = a.Int("--overload-concurrency", queueCapacity + 1024);
         string loadBefore = MachineLoad.Average();
 
         var probes = ServeBundles.Write(D, Layer);
@@ -80,7 +82,7 @@ public static class SoakBenchmark
 
             var flood = await Phase($"overload at {overload:0.#}×", basis with
             {
-                Rate = overload * perSecond, Concurrency = workers, Warmup = TimeSpan.Zero, Duration = TimeSpan.FromSeconds(overloadSeconds),
+                Rate = overload * perSecond, Concurrency = overloadWorkers, Warmup = TimeSpan.Zero, Duration = TimeSpan.FromSeconds(overloadSeconds),
             });
             bool alive = server.IsRunning;
             var health = await HealthAsync(server);
