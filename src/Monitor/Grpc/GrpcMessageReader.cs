@@ -23,6 +23,9 @@ internal sealed class GrpcMessageReader
         _what = what;
     }
 
+    /// <summary>Ends reading: the pipe returns its pooled buffers.</summary>
+    public void Complete() => _input.Complete();
+
     /// <summary>The next message, or null at a clean end of stream.</summary>
     /// <exception cref="GrpcStatusException">INTERNAL for a truncated or malformed message, RESOURCE_EXHAUSTED past the size limit.</exception>
     public async ValueTask<T?> ReadAsync<T>(MessageParser<T> parser, CancellationToken cancellationToken) where T : class, IMessage<T>

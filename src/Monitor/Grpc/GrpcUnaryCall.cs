@@ -66,5 +66,9 @@ internal static class GrpcUnaryExchange
         {
             throw call.Fail(e);
         }
+        finally
+        {
+            call.ReleaseTransport();
+        }
     }
 }
