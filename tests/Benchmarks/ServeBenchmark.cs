@@ -85,15 +85,15 @@ public static class ServeBenchmark
             }
             var batches = await server.BatchSizesAsync();
 
-            var unary = new List<(string, Latency)>();
+            var unary = new List<(string, UnaryFixedRate.Latency)>();
             if (unaryClients != "python")
                 foreach (var (name, method) in new[] { ("Score (scoring), C# client", ProbeMonitorMethods.Score), ("gRPC layer echo, C# client", echoUnary) })
-                    unary.Add((name, await FixedRateAsync(server, channel, method, request, rate, seconds)));
+                    unary.Add((name, await UnaryFixedRate.CSharpAsync(server, channel, method, request, rate, seconds)));
             if (unaryClients != "csharp" && PythonFixedRate.Missing() is { } noPython)
                 Console.WriteLine($"  (no Python grpcio client run: {noPython})");
             else if (unaryClients != "csharp")
                 foreach (var (name, method) in new[] { ("Score (scoring), Python grpcio client", ProbeMonitorMethods.Score), ("gRPC layer echo, Python grpcio client", echoUnary) })
-                    unary.Add((name, await PythonFixedRateAsync(server, method, request, rate, seconds)));
+                    unary.Add((name, await UnaryFixedRate.PythonAsync(server, method, request, rate, seconds)));
 
             double rawRate = rows[0].PerSecond;
             Console.WriteLine();
@@ -184,7 +184,6 @@ public static class ServeBenchmark
         return count / clock.Elapsed.TotalSeconds;
     }
 
-    private sealed record Latency(double P50, double P99, double Max, double Achieved, string Failures, double LagP50, double LagP99, int ClientGcs, double ClientGcPauseMs, int ServerGcs, double ServerGcPauseMs, string ServerSide, string Steal);
 
     private static TimeSpan ClientCpuTime()
     {
@@ -192,118 +191,6 @@ public static class ServeBenchmark
         return self.TotalProcessorTime;
     }
 
-    /// <summary>Open loop: call i is due at start + i/rate and is sent then whether or not earlier calls are done; its latency
-    /// counts from when it was due, so a stalled client or server cannot hide its delay (no coordinated omission). A dedicated
-    /// thread sends on time to within the kernel's timer slack (<see cref="PreciseClock"/>): paced by .NET's millisecond timers,
-    /// every call went out up to 2 ms late and that lateness, the client's, swamped the server's latency. How late each call
-    /// actually went out is reported too, so the client's share of the tail stays visible.</summary>
-    private static async Task<Latency> FixedRateAsync(ServerProcess server, GrpcChannel channel, GrpcMethod<ScoreRequest, ScoreResponse> method, ScoreRequest request, int rate, int seconds)
-    {
-        for (int i = 0; i < 500; i++) await channel.UnaryCall(method, request); // warm-up
-        // The client's own heap holds what the earlier phases left (the in-process scorer's SAE weights, stream buffers); a
-        // collection of it during the timed phase paused the sender for 40–100 ms, the client's delay and not the server's.
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        int total = rate * seconds;
-        var latencies = new double[total];
-        var lags = new double[total];
-        var calls = new Task<GrpcStatusCode>[total];
-        double ticksPerCall = (double)Stopwatch.Frequency / rate;
-        long start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 100;
-        var serverGcBefore = await server.GcAsync();
-        var serverLatencyBefore = await server.HistogramAsync("probemon_request_duration_seconds", $"method=\"{method.Name}\"");
-        var steal = new CpuSteal();
-        var pauseBefore = GC.GetTotalPauseDuration();
-        int gcBefore = GC.CollectionCount(0);
-        var sender = new Thread(() =>
-        {
-            for (int i = 0; i < total; i++)
-            {
-                long due = start + (long)(i * ticksPerCall);
-                PreciseClock.SleepUntil(due);
-                while (Stopwatch.GetTimestamp() < due) PreciseClock.SleepUntil(due);
-                lags[i] = Stopwatch.GetElapsedTime(due).TotalMicroseconds;
-                calls[i] = OneAsync(channel, method, request, due, latencies, i);
-            }
-        }) { IsBackground = true, Name = "fixed-rate sender" };
-        sender.Start();
-        await Task.Run(sender.Join);
-        var codes = await Task.WhenAll(calls);
-        double elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        var clientGc = (GC.CollectionCount(0) - gcBefore, (GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds);
-        var serverGcAfter = await server.GcAsync();
-        var serverLatencyAfter = await server.HistogramAsync("probemon_request_duration_seconds", $"method=\"{method.Name}\"");
-        string serverSide = ServerQuantiles(serverLatencyBefore, serverLatencyAfter);
-        if (Environment.GetEnvironmentVariable("SERVE_GC_DEBUG") == "1")
-        {
-            Console.WriteLine($"  client live with calls {GC.GetTotalMemory(true) / 1024} KiB");
-            Array.Clear(calls);
-            Console.WriteLine($"  client live without calls {GC.GetTotalMemory(true) / 1024} KiB");
-        }
-        if (Environment.GetEnvironmentVariable("SERVE_GC_DEBUG") == "1")
-            foreach (var kind in new[] { GCKind.Ephemeral, GCKind.FullBlocking, GCKind.Background })
-            {
-                var info = GC.GetGCMemoryInfo(kind);
-                Console.WriteLine($"  client last {kind}: index {info.Index} gen {info.Generation} pause {string.Join(",", info.PauseDurations.ToArray().Select(p => p.TotalMilliseconds.ToString("F1")))} ms promoted {info.PromotedBytes / 1024} KiB heap {info.HeapSizeBytes / 1024 / 1024} MiB pinned {info.PinnedObjectsCount}");
-            }
-        Array.Sort(latencies);
-        Array.Sort(lags);
-        var failures = string.Join(", ", codes.Where(c => c != GrpcStatusCode.OK).GroupBy(c => c).Select(g => $"{g.Count()} {g.Key}"));
-        return new Latency(latencies[total / 2], latencies[(int)(total * 0.99)], latencies[^1], total / elapsed,
-            failures.Length == 0 ? "none" : failures, lags[total / 2], lags[(int)(total * 0.99)], clientGc.Item1, clientGc.Item2,
-            serverGcAfter.Collections - serverGcBefore.Collections, serverGcAfter.PauseMs - serverGcBefore.PauseMs, serverSide, steal.Since());
-    }
-
-    /// <summary>The same open-loop unary phase driven by Debian's python3-grpcio (Python/unary_fixed_rate.py), a client with
-    /// no .NET runtime in it: its latencies cannot include a pause of the C# client's garbage collector.</summary>
-    private static async Task<Latency> PythonFixedRateAsync(ServerProcess server, GrpcMethod<ScoreRequest, ScoreResponse> method, ScoreRequest request, int rate, int seconds)
-    {
-        string requestFile = Path.GetTempFileName();
-        try
-        {
-            await File.WriteAllBytesAsync(requestFile, request.ToByteArray());
-            var serverGcBefore = await server.GcAsync();
-            var serverLatencyBefore = await server.HistogramAsync("probemon_request_duration_seconds", $"method=\"{method.Name}\"");
-            var steal = new CpuSteal();
-            var result = await PythonFixedRate.RunAsync(server.GrpcAddress, method.FullName, requestFile, rate, seconds);
-            var serverGcAfter = await server.GcAsync();
-            var serverLatencyAfter = await server.HistogramAsync("probemon_request_duration_seconds", $"method=\"{method.Name}\"");
-            return new Latency(result.P50Us, result.P99Us, result.MaxUs, result.AchievedPerSecond, result.Failures, result.LagP50Us, result.LagP99Us,
-                -1, 0, serverGcAfter.Collections - serverGcBefore.Collections, serverGcAfter.PauseMs - serverGcBefore.PauseMs,
-                ServerQuantiles(serverLatencyBefore, serverLatencyAfter), steal.Since());
-        }
-        finally
-        {
-            File.Delete(requestFile);
-        }
-    }
-
-    /// <summary>The sidecar's own view of the phase: the upper bounds of the buckets holding its p50 and p99 request duration
-    /// ("n/a" where the method is not one the sidecar times, as for the echo).</summary>
-    private static string ServerQuantiles(SortedDictionary<double, double> before, SortedDictionary<double, double> after)
-    {
-        var counts = after.Select(kv => (Upper: kv.Key, Count: kv.Value - before.GetValueOrDefault(kv.Key))).ToList();
-        if (counts.Count == 0 || counts[^1].Count <= 0) return "n/a";
-        double total = counts[^1].Count;
-        string Bound(double q) => counts.First(c => c.Count >= q * total).Upper is var u && double.IsInfinity(u) ? "> last" : $"≤ {u * 1e3:G3} ms";
-        return $"{Bound(0.5)} / {Bound(0.99)}";
-    }
-
-    /// <summary>One call; a failed call still counts its latency (it is an answer, if not the one wanted).</summary>
-    private static async Task<GrpcStatusCode> OneAsync(GrpcChannel channel, GrpcMethod<ScoreRequest, ScoreResponse> method, ScoreRequest request, long due, double[] latencies, int i)
-    {
-        var code = GrpcStatusCode.OK;
-        try
-        {
-            await channel.UnaryCall(method, request);
-        }
-        catch (GrpcStatusException e)
-        {
-            code = e.StatusCode;
-        }
-        latencies[i] = Stopwatch.GetElapsedTime(due).TotalMicroseconds;
-        return code;
-    }
 
     // ---------------------------------------------------------------- server (child process)
 
