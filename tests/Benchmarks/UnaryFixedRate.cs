@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Google.Protobuf;
 using ProbeMonitor.Monitor.Grpc;
+using ProbeMonitor.Monitor.LoadGeneration;
 using ProbeMonitor.Protocol;
 
 namespace ProbeMonitor.Benchmarks;

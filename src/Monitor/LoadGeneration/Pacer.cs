@@ -58,7 +58,11 @@ public sealed class Pacer
         {
             try
             {
-                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+                // On the real clock, wait with sub-millisecond precision: Task.Delay's millisecond timers sent each
+                // request up to 2 ms late, and that lateness counts in every latency measured from the schedule.
+                await (ReferenceEquals(_time, TimeProvider.System)
+                    ? PreciseDelay.UntilAsync(intended, cancellationToken)
+                    : Task.Delay(wait, _time, cancellationToken)).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
