@@ -109,7 +109,7 @@ public static class ServeBenchmark
             Console.WriteLine($"| unary at {rate:N0} calls/s for {seconds} s (latency from the scheduled send) | p50 µs | p99 µs | max µs | achieved calls/s | failed | send lag p50 / p99 µs | client GCs (pause ms) | server GCs (pause ms) | server-measured p50 / p99 (bucket bound) | CPU steal |");
             Console.WriteLine("|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|");
             foreach (var (name, u) in unary)
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {u.P50:N0} | {u.P99:N0} | {u.Max:N0} | {u.Achieved:N0} | {u.Failures} | {u.LagP50:N0} / {u.LagP99:N0} | {(u.ClientGcs < 0 ? "—" : $"{u.ClientGcs} ({u.ClientGcPauseMs:F0})")} | {u.ServerGcs} ({u.ServerGcPauseMs:F0}) | {u.ServerSide} | {u.Steal} |"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {u.P50:N0} | {u.P99:N0} | {u.Max:N0} | {u.Achieved:N0} | {u.Failures} | {u.LagP50:N0} / {u.LagP99:N0} | {(u.ClientGcs is { } gcs ? $"{gcs} ({u.ClientGcPauseMs:F0})" : "—")} | {u.ServerGcs} ({u.ServerGcPauseMs:F0}) | {u.ServerSide} | {u.Steal} |"));
             Console.WriteLine();
             Console.WriteLine($"load average after {BenchmarkTimer.LoadAverage():F2}");
         }

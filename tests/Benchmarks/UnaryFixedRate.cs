@@ -11,7 +11,7 @@ namespace ProbeMonitor.Benchmarks;
 internal static class UnaryFixedRate
 {
     /// <summary>One phase's latencies (µs from the scheduled send) and what else happened during it.</summary>
-    public sealed record Latency(double P50, double P99, double Max, double Achieved, string Failures, double LagP50, double LagP99, int ClientGcs, double ClientGcPauseMs, int ServerGcs, double ServerGcPauseMs, string ServerSide, string Steal);
+    public sealed record Latency(double P50, double P99, double Max, double Achieved, string Failures, double LagP50, double LagP99, int? ClientGcs, double ClientGcPauseMs, int ServerGcs, double ServerGcPauseMs, string ServerSide, string Steal);
 
     /// <summary>Open loop: call i is due at start + i/rate and is sent then whether or not earlier calls are done; its latency
     /// counts from when it was due, so a stalled client or server cannot hide its delay (no coordinated omission). A dedicated
@@ -21,8 +21,8 @@ internal static class UnaryFixedRate
     public static async Task<Latency> CSharpAsync(ServerProcess server, GrpcChannel channel, GrpcMethod<ScoreRequest, ScoreResponse> method, ScoreRequest request, int rate, int seconds)
     {
         for (int i = 0; i < 500; i++) await channel.UnaryCall(method, request); // warm-up
-        // The client's own heap holds what the earlier phases left (the in-process scorer's SAE weights, stream buffers); a
-        // collection of it during the timed phase paused the sender for 40–100 ms, the client's delay and not the server's.
+        // The client's heap holds what the earlier phases left (stream buffers, the in-process scorer's bundles): collected
+        // now, not in the middle of the timed phase, where its pause would be the client's delay and not the server's.
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
         int total = rate * seconds;
@@ -31,9 +31,7 @@ internal static class UnaryFixedRate
         var calls = new Task<GrpcStatusCode>[total];
         double ticksPerCall = (double)Stopwatch.Frequency / rate;
         long start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 100;
-        var serverGcBefore = await server.GcAsync();
-        var serverLatencyBefore = await server.HistogramAsync("probemon_request_duration_seconds", $"method=\"{method.Name}\"");
-        var steal = new CpuSteal();
+        var watch = await ServerWatch.StartAsync(server, method);
         var pauseBefore = GC.GetTotalPauseDuration();
         int gcBefore = GC.CollectionCount(0);
         var sender = new Thread(() =>
@@ -41,7 +39,6 @@ internal static class UnaryFixedRate
             for (int i = 0; i < total; i++)
             {
                 long due = start + (long)(i * ticksPerCall);
-                PreciseClock.SleepUntil(due);
                 while (Stopwatch.GetTimestamp() < due) PreciseClock.SleepUntil(due);
                 lags[i] = Stopwatch.GetElapsedTime(due).TotalMicroseconds;
                 calls[i] = OneAsync(channel, method, request, due, latencies, i);
@@ -52,27 +49,13 @@ internal static class UnaryFixedRate
         var codes = await Task.WhenAll(calls);
         double elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
         var clientGc = (GC.CollectionCount(0) - gcBefore, (GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds);
-        var serverGcAfter = await server.GcAsync();
-        var serverLatencyAfter = await server.HistogramAsync("probemon_request_duration_seconds", $"method=\"{method.Name}\"");
-        string serverSide = ServerQuantiles(serverLatencyBefore, serverLatencyAfter);
-        if (Environment.GetEnvironmentVariable("SERVE_GC_DEBUG") == "1")
-        {
-            Console.WriteLine($"  client live with calls {GC.GetTotalMemory(true) / 1024} KiB");
-            Array.Clear(calls);
-            Console.WriteLine($"  client live without calls {GC.GetTotalMemory(true) / 1024} KiB");
-        }
-        if (Environment.GetEnvironmentVariable("SERVE_GC_DEBUG") == "1")
-            foreach (var kind in new[] { GCKind.Ephemeral, GCKind.FullBlocking, GCKind.Background })
-            {
-                var info = GC.GetGCMemoryInfo(kind);
-                Console.WriteLine($"  client last {kind}: index {info.Index} gen {info.Generation} pause {string.Join(",", info.PauseDurations.ToArray().Select(p => p.TotalMilliseconds.ToString("F1")))} ms promoted {info.PromotedBytes / 1024} KiB heap {info.HeapSizeBytes / 1024 / 1024} MiB pinned {info.PinnedObjectsCount}");
-            }
+        var (serverGcs, serverPauseMs, serverSide, steal) = await watch.StopAsync();
         Array.Sort(latencies);
         Array.Sort(lags);
         var failures = string.Join(", ", codes.Where(c => c != GrpcStatusCode.OK).GroupBy(c => c).Select(g => $"{g.Count()} {g.Key}"));
         return new Latency(latencies[total / 2], latencies[(int)(total * 0.99)], latencies[^1], total / elapsed,
             failures.Length == 0 ? "none" : failures, lags[total / 2], lags[(int)(total * 0.99)], clientGc.Item1, clientGc.Item2,
-            serverGcAfter.Collections - serverGcBefore.Collections, serverGcAfter.PauseMs - serverGcBefore.PauseMs, serverSide, steal.Since());
+            serverGcs, serverPauseMs, serverSide, steal);
     }
 
     /// <summary>The same open-loop unary phase driven by Debian's python3-grpcio (Python/unary_fixed_rate.py), a client with
@@ -83,19 +66,44 @@ internal static class UnaryFixedRate
         try
         {
             await File.WriteAllBytesAsync(requestFile, request.ToByteArray());
-            var serverGcBefore = await server.GcAsync();
-            var serverLatencyBefore = await server.HistogramAsync("probemon_request_duration_seconds", $"method=\"{method.Name}\"");
-            var steal = new CpuSteal();
+            var watch = await ServerWatch.StartAsync(server, method);
             var result = await PythonFixedRate.RunAsync(server.GrpcAddress, method.FullName, requestFile, rate, seconds);
-            var serverGcAfter = await server.GcAsync();
-            var serverLatencyAfter = await server.HistogramAsync("probemon_request_duration_seconds", $"method=\"{method.Name}\"");
+            var (serverGcs, serverPauseMs, serverSide, steal) = await watch.StopAsync();
             return new Latency(result.P50Us, result.P99Us, result.MaxUs, result.AchievedPerSecond, result.Failures, result.LagP50Us, result.LagP99Us,
-                -1, 0, serverGcAfter.Collections - serverGcBefore.Collections, serverGcAfter.PauseMs - serverGcBefore.PauseMs,
-                ServerQuantiles(serverLatencyBefore, serverLatencyAfter), steal.Since());
+                null, 0, serverGcs, serverPauseMs, serverSide, steal);
         }
         finally
         {
             File.Delete(requestFile);
+        }
+    }
+
+    /// <summary>What the server and the machine did during a phase: the server's collections, its own latency buckets for the
+    /// method, and the CPU steal.</summary>
+    private sealed class ServerWatch
+    {
+        private const string Duration = "probemon_request_duration_seconds";
+        private readonly ServerProcess _server;
+        private readonly string _label;
+        private readonly (int Collections, double PauseMs) _gc;
+        private readonly SortedDictionary<double, double> _latency;
+        private readonly CpuSteal _steal = new();
+
+        private ServerWatch(ServerProcess server, string label, (int, double) gc, SortedDictionary<double, double> latency) =>
+            (_server, _label, _gc, _latency) = (server, label, gc, latency);
+
+        public static async Task<ServerWatch> StartAsync(ServerProcess server, GrpcMethod<ScoreRequest, ScoreResponse> method)
+        {
+            string label = $"method=\"{method.Name}\"";
+            return new ServerWatch(server, label, await server.GcAsync(), await server.HistogramAsync(Duration, label));
+        }
+
+        public async Task<(int Collections, double PauseMs, string ServerSide, string Steal)> StopAsync()
+        {
+            string steal = _steal.Since();
+            var gc = await _server.GcAsync();
+            var latency = await _server.HistogramAsync(Duration, _label);
+            return (gc.Collections - _gc.Collections, gc.PauseMs - _gc.PauseMs, ServerQuantiles(_latency, latency), steal);
         }
     }
 
