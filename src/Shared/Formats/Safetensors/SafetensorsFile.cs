@@ -42,12 +42,24 @@ public sealed unsafe class SafetensorsFile : IDisposable
     public IReadOnlyList<TensorInfo> Tensors { get; }
 
     /// <summary>Maps <paramref name="path"/> read-only and validates its header; throws <see cref="TensorFormatException"/> if malformed.</summary>
-    public static SafetensorsFile Open(string path)
-    {
-        if (!BitConverter.IsLittleEndian)
-            throw new PlatformNotSupportedException("safetensors data is little-endian; big-endian hosts are not supported.");
+    public static SafetensorsFile Open(string path) =>
+        Open(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read), path);
 
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+    /// <summary>Maps the file <paramref name="stream"/> has open (whatever its position) and validates its header; the result owns
+    /// the stream, which is disposed with it or when this throws.</summary>
+    /// <remarks>For callers that must check the very bytes they map (a hash, then the load): opening the path twice would map
+    /// whatever a rename put there in between.</remarks>
+    /// <param name="stream">A readable file stream.</param>
+    /// <param name="path">Names the file in errors.</param>
+    public static SafetensorsFile Open(FileStream stream, string path)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!BitConverter.IsLittleEndian)
+        {
+            stream.Dispose();
+            throw new PlatformNotSupportedException("safetensors data is little-endian; big-endian hosts are not supported.");
+        }
+
         MemoryMappedFile? map = null;
         MemoryMappedViewAccessor? view = null;
         bool pointerAcquired = false;

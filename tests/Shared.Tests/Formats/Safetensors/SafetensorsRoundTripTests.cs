@@ -256,4 +256,33 @@ public sealed class SafetensorsRoundTripTests : IDisposable
         Assert.Equal("huge", e.TensorName);
         Assert.Throws<TensorFormatException>(() => file.ReadSingles("huge"));
     }
+
+    [Fact]
+    public void Opening_through_a_stream_maps_the_file_the_stream_has_open_even_after_a_rename_replaced_the_path()
+    {
+        var path = _dir.File("weights.safetensors");
+        var replacement = _dir.File("weights.next.safetensors");
+        SafetensorsWriter.Write(path, [TensorToWrite.Singles("w", [1f, 2f, 3f], 3)]);
+        SafetensorsWriter.Write(replacement, [TensorToWrite.Singles("w", [7f, 8f, 9f], 3)]);
+
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        stream.ReadByte(); // any position: the mapping starts at the file's start
+        File.Move(replacement, path, overwrite: true);
+        using (var file = SafetensorsFile.Open(stream, path))
+            Assert.Equal([1f, 2f, 3f], file.GetSingles("w").ToArray());
+        Assert.Throws<ObjectDisposedException>(() => stream.ReadByte()); // owned, and disposed with the file
+
+        using var reopened = SafetensorsFile.Open(path);
+        Assert.Equal([7f, 8f, 9f], reopened.GetSingles("w").ToArray());
+    }
+
+    [Fact]
+    public void Opening_a_malformed_file_through_a_stream_disposes_the_stream()
+    {
+        var path = _dir.File("short.safetensors");
+        File.WriteAllBytes(path, [1, 2, 3]);
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        Assert.Throws<TensorFormatException>(() => SafetensorsFile.Open(stream, path));
+        Assert.Throws<ObjectDisposedException>(() => stream.ReadByte());
+    }
 }
