@@ -23,4 +23,16 @@ public static class DurationText
             throw new FormatException($"'{text}' is not a duration: write seconds (90 or 90s), or use ms, m or h (500ms, 5m, 1h).");
         return TimeSpan.FromSeconds(value * scale);
     }
+
+    /// <summary>Writes <paramref name="duration"/> the way <see cref="Parse"/> reads it, in the largest unit that keeps it whole
+    /// (10s, 5m, 500ms; 1.5s when not a whole number of milliseconds).</summary>
+    public static string Format(TimeSpan duration)
+    {
+        long ticks = duration.Ticks;
+        if (ticks != 0 && ticks % TimeSpan.TicksPerHour == 0) return FormattableString.Invariant($"{ticks / TimeSpan.TicksPerHour}h");
+        if (ticks != 0 && ticks % TimeSpan.TicksPerMinute == 0) return FormattableString.Invariant($"{ticks / TimeSpan.TicksPerMinute}m");
+        if (ticks % TimeSpan.TicksPerSecond == 0) return FormattableString.Invariant($"{ticks / TimeSpan.TicksPerSecond}s");
+        if (ticks % TimeSpan.TicksPerMillisecond == 0) return FormattableString.Invariant($"{ticks / TimeSpan.TicksPerMillisecond}ms");
+        return FormattableString.Invariant($"{duration.TotalSeconds:R}s");
+    }
 }

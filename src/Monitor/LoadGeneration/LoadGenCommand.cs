@@ -39,8 +39,8 @@ public static class LoadGenCommand
         {
             Description = "Open loop: requests per second over all workers, latency counted from each request's scheduled time. Without it: closed loop, as fast as answers come.",
         };
-        var duration = DurationOption("--duration", "How long to measure (90, 90s, 500ms, 5m).", TimeSpan.FromSeconds(10));
-        var warmup = DurationOption("--warmup", "How long to send before measuring.", TimeSpan.FromSeconds(2));
+        var duration = DurationOption("--duration", "How long to measure (90, 90s, 500ms, 5m).", DefaultDuration);
+        var warmup = DurationOption("--warmup", "How long to send before measuring.", DefaultWarmup);
         var apiKey = new Option<string?>("--api-key") { Description = "Sent as 'authorization: Bearer KEY'." };
         var dModel = new Option<int?>("--d-model") { Description = "Activation width (default: read from ListProbes)." };
         var layer = new Option<int?>("--layer") { Description = "Layer stamped on activations (default: read from ListProbes)." };
@@ -50,7 +50,7 @@ public static class LoadGenCommand
         };
         var seed = new Option<int>("--seed") { Description = "Seeds the activation vectors and built-in prompts.", DefaultValueFactory = _ => 1 };
         var window = new Option<int>("--window") { Description = "Closed-loop streams: requests each stream keeps in flight.", DefaultValueFactory = _ => 16 };
-        var timeout = DurationOption("--timeout", "Deadline of each unary call.", TimeSpan.FromSeconds(30));
+        var timeout = DurationOption("--timeout", "Deadline of each unary call.", DefaultTimeout);
         var json = new Option<FileInfo?>("--json") { Description = "Also write the report as JSON to this file." };
 
         var cmd = new Command(Name, "Drive a running sidecar with Score or ScoreStream traffic; print requests, errors by status, throughput and latency percentiles.")
@@ -72,15 +72,15 @@ public static class LoadGenCommand
                     Rpc = parse.GetValue(rpc),
                     Concurrency = parse.GetValue(concurrency),
                     Rate = parse.GetValue(rate),
-                    Duration = parse.GetValue(duration),
-                    Warmup = parse.GetValue(warmup),
+                    Duration = parse.GetValue(duration) ?? DefaultDuration,
+                    Warmup = parse.GetValue(warmup) ?? DefaultWarmup,
                     ApiKey = parse.GetValue(apiKey),
                     DModel = parse.GetValue(dModel),
                     Layer = parse.GetValue(layer),
                     PromptsFile = parse.GetValue(prompts)?.FullName,
                     Seed = parse.GetValue(seed),
                     StreamWindow = parse.GetValue(window),
-                    Timeout = parse.GetValue(timeout),
+                    Timeout = parse.GetValue(timeout) ?? DefaultTimeout,
                 };
                 var report = await LoadGenerator.RunAsync(options, cancellationToken).ConfigureAwait(false);
                 await output.WriteAsync(report.ToTable()).ConfigureAwait(false);
@@ -100,14 +100,16 @@ public static class LoadGenCommand
         return cmd;
     }
 
-    private static Option<TimeSpan> DurationOption(string name, string description, TimeSpan fallback) => new(name)
+    private static readonly TimeSpan DefaultDuration = TimeSpan.FromSeconds(10), DefaultWarmup = TimeSpan.FromSeconds(2), DefaultTimeout = TimeSpan.FromSeconds(30);
+
+    // No DefaultValueFactory: help would print the default as a TimeSpan (00:00:10), not the way the option is written.
+    private static Option<TimeSpan?> DurationOption(string name, string description, TimeSpan fallback) => new(name)
     {
-        Description = description,
-        DefaultValueFactory = _ => fallback,
+        Description = $"{description} [default: {DurationText.Format(fallback)}]",
         CustomParser = Parse,
     };
 
-    private static TimeSpan Parse(ArgumentResult result)
+    private static TimeSpan? Parse(ArgumentResult result)
     {
         try
         {

@@ -54,6 +54,10 @@ public sealed class LoadGenCommandTests : IDisposable
         Assert.Equal(0, await LoadGenCommand.InvokeAsync(["loadgen", "--help"], output));
         foreach (var option in new[] { "--target", "--mode", "--rpc", "--concurrency", "--rate", "--duration", "--warmup", "--api-key", "--d-model", "--prompts", "--json" })
             Assert.Contains(option, output.ToString());
+        // Durations' defaults are shown as they are typed, not as TimeSpans.
+        Assert.Contains("[default: 10s]", output.ToString());
+        Assert.Contains("[default: 30s]", output.ToString());
+        Assert.DoesNotContain("00:00:", output.ToString());
     }
 
     [Theory]
