@@ -82,7 +82,6 @@ internal static class UnaryFixedRate
     /// method, and the CPU steal.</summary>
     private sealed class ServerWatch
     {
-        private const string Duration = "probemon_request_duration_seconds";
         private readonly ServerProcess _server;
         private readonly string _label;
         private readonly (int Collections, double PauseMs) _gc;
@@ -95,27 +94,17 @@ internal static class UnaryFixedRate
         public static async Task<ServerWatch> StartAsync(ServerProcess server, GrpcMethod<ScoreRequest, ScoreResponse> method)
         {
             string label = $"method=\"{method.Name}\"";
-            return new ServerWatch(server, label, await server.GcAsync(), await server.HistogramAsync(Duration, label));
+            return new ServerWatch(server, label, await server.GcAsync(), await ServerLatencyBuckets.ReadAsync(server, label));
         }
 
         public async Task<(int Collections, double PauseMs, string ServerSide, string Steal)> StopAsync()
         {
             string steal = _steal.Since();
             var gc = await _server.GcAsync();
-            var latency = await _server.HistogramAsync(Duration, _label);
-            return (gc.Collections - _gc.Collections, gc.PauseMs - _gc.PauseMs, ServerQuantiles(_latency, latency), steal);
+            var phase = ServerLatencyBuckets.Between(_latency, await ServerLatencyBuckets.ReadAsync(_server, _label));
+            // "n/a" where the method is not one the sidecar times, as for the echo.
+            return (gc.Collections - _gc.Collections, gc.PauseMs - _gc.PauseMs, phase.Count > 0 ? $"{phase.Describe(0.5)} / {phase.Describe(0.99)}" : "n/a", steal);
         }
-    }
-
-    /// <summary>The sidecar's own view of the phase: the upper bounds of the buckets holding its p50 and p99 request duration
-    /// ("n/a" where the method is not one the sidecar times, as for the echo).</summary>
-    private static string ServerQuantiles(SortedDictionary<double, double> before, SortedDictionary<double, double> after)
-    {
-        var counts = after.Select(kv => (Upper: kv.Key, Count: kv.Value - before.GetValueOrDefault(kv.Key))).ToList();
-        if (counts.Count == 0 || counts[^1].Count <= 0) return "n/a";
-        double total = counts[^1].Count;
-        string Bound(double q) => counts.First(c => c.Count >= q * total).Upper is var u && double.IsInfinity(u) ? "> last" : $"≤ {u * 1e3:G3} ms";
-        return $"{Bound(0.5)} / {Bound(0.99)}";
     }
 
     /// <summary>One call; a failed call still counts its latency (it is an answer, if not the one wanted).</summary>

@@ -84,7 +84,7 @@ public sealed class MonitorMetrics
         _buildTags = BuildTags(version, "none", "none");
 
         _requests = meter.CreateCounter<long>(RequestsTotal, null, "Requests answered by the sidecar, by gRPC method and status code.");
-        _requestDuration = Latency(meter, RequestDuration, "Time from receiving a request to sending its answer, by gRPC method.");
+        _requestDuration = Latency(meter, RequestDuration, "Time from receiving a request to sending its answer, by gRPC method and status code.");
         _queueDuration = Latency(meter, QueueDuration, "Time a request waited in the batching queue before its forward pass started.");
         _forwardDuration = Latency(meter, ForwardDuration, "Time of one batched forward pass through the model up to the probed layer.");
         _scoringDuration = Latency(meter, ScoringDuration, "Time to score one batch's activations with every loaded probe.");
@@ -121,9 +121,12 @@ public sealed class MonitorMetrics
     /// from a fixed set (service method names, status code names).</summary>
     public void RecordRequest(string method, string status, double seconds)
     {
+        // Status on the duration too: a refusal (RESOURCE_EXHAUSTED, a bad argument) must be fast, and averaged in with the
+        // answers it would hide both how fast it is and how slow the answers are.
         var methodTag = new KeyValuePair<string, object?>("method", method);
-        _requests.Add(1, methodTag, new KeyValuePair<string, object?>("status", status));
-        _requestDuration.Record(seconds, methodTag);
+        var statusTag = new KeyValuePair<string, object?>("status", status);
+        _requests.Add(1, methodTag, statusTag);
+        _requestDuration.Record(seconds, methodTag, statusTag);
     }
 
     /// <summary>Records how long a request waited in the batching queue.</summary>

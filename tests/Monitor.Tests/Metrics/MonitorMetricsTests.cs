@@ -73,14 +73,19 @@ public sealed class MonitorMetricsTests
         f.Metrics.RecordRequest("Score", "OK", 0.004);
         f.Metrics.RecordRequest("Score", "OK", 0.02);
         f.Metrics.RecordRequest("Health", "OK", 0.0001);
+        f.Metrics.RecordRequest("Score", "ResourceExhausted", 0.00003);
         for (int i = 0; i < 3; i++) f.Metrics.RecordCacheLookup(hit: i > 0);
         var s = Exposition.Samples(f.Text());
         Assert.Equal(2, s["probemon_requests_total{method=\"Score\",status=\"OK\"}"]);
         Assert.Equal(1, s["probemon_requests_total{method=\"Health\",status=\"OK\"}"]);
-        Assert.Equal(0.024, s["probemon_request_duration_seconds_sum{method=\"Score\"}"], 1e-12);
-        Assert.Equal(1, s["probemon_request_duration_seconds_bucket{method=\"Score\",le=\"0.005\"}"]);
-        Assert.Equal(2, s["probemon_request_duration_seconds_bucket{method=\"Score\",le=\"0.025\"}"]);
-        Assert.Equal(1, s["probemon_request_duration_seconds_bucket{method=\"Health\",le=\"0.0001\"}"]);
+        Assert.Equal(1, s["probemon_requests_total{method=\"Score\",status=\"ResourceExhausted\"}"]);
+        Assert.Equal(0.024, s["probemon_request_duration_seconds_sum{method=\"Score\",status=\"OK\"}"], 1e-12);
+        Assert.Equal(1, s["probemon_request_duration_seconds_bucket{method=\"Score\",status=\"OK\",le=\"0.005\"}"]);
+        Assert.Equal(2, s["probemon_request_duration_seconds_bucket{method=\"Score\",status=\"OK\",le=\"0.025\"}"]);
+        Assert.Equal(1, s["probemon_request_duration_seconds_bucket{method=\"Health\",status=\"OK\",le=\"0.0001\"}"]);
+        // The refusal is timed apart from the answers: its own series, in the first bucket.
+        Assert.Equal(1, s["probemon_request_duration_seconds_bucket{method=\"Score\",status=\"ResourceExhausted\",le=\"0.0001\"}"]);
+        Assert.Equal(0, s["probemon_request_duration_seconds_bucket{method=\"Score\",status=\"OK\",le=\"0.0001\"}"]);
         Assert.Equal(2, s["probemon_cache_requests_total{result=\"hit\"}"]);
         Assert.Equal(1, s["probemon_cache_requests_total{result=\"miss\"}"]);
     }

@@ -41,7 +41,9 @@ public sealed class MetricsWiringTests : IAsyncLifetime
         Assert.Equal(Good, Find(samples, "probemon_requests_total", "method=\"Score\"", "status=\"OK\""));
         Assert.Equal(2, Find(samples, "probemon_requests_total", "method=\"Score\"", "status=\"InvalidArgument\""));
         Assert.Equal(1, Find(samples, "probemon_requests_total", "method=\"Score\"", "status=\"NotFound\""));
-        Assert.Equal(Good + 3, Find(samples, "probemon_request_duration_seconds_count", "method=\"Score\""));
+        Assert.Equal(Good, Find(samples, "probemon_request_duration_seconds_count", "method=\"Score\"", "status=\"OK\""));
+        Assert.Equal(2, Find(samples, "probemon_request_duration_seconds_count", "method=\"Score\"", "status=\"InvalidArgument\""));
+        Assert.Equal(1, Find(samples, "probemon_request_duration_seconds_count", "method=\"Score\"", "status=\"NotFound\""));
         Assert.Equal(Good, Find(samples, "probemon_probe_scored_total", "probe=\"tox-dense\"", "task=\"toxicity\"", "kind=\"dense\""));
         Assert.Equal(Good, Find(samples, "probemon_probe_scored_total", "probe=\"tox-sae\"", "kind=\"sae\""));
         Assert.Equal(positives, Find(samples, "probemon_probe_positive_total", "probe=\"tox-dense\"") ?? 0);
