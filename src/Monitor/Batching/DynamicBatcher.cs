@@ -66,6 +66,12 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
     /// <summary>Items waiting in the queue (including ones cancelled or expired that the consumer has not reached yet).</summary>
     public int QueueDepth => Volatile.Read(ref _depth);
 
+    /// <summary>Whether an item queued now would be refused with <see cref="QueueFullException"/> (a snapshot: it may change at once).</summary>
+    public bool IsFull => Volatile.Read(ref _depth) >= _options.QueueCapacity;
+
+    /// <summary>How many items the queue holds at most.</summary>
+    public int Capacity => _options.QueueCapacity;
+
     /// <summary>Queues <paramref name="item"/> and returns its result once its batch has run.</summary>
     /// <param name="item">The work item.</param>
     /// <param name="tokenCost">What the item counts against <see cref="DynamicBatcherOptions.MaxBatchTokens"/>.</param>

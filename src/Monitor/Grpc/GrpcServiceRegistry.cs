@@ -22,13 +22,16 @@ public sealed class GrpcServiceRegistry
         where TRequest : class, IMessage<TRequest>, new() where TResponse : class, IMessage<TResponse>, new() =>
         Unary(GrpcMethod.Create<TRequest, TResponse>(GrpcMethodType.Unary, serviceName, methodName), handler);
 
-    /// <summary>Registers a unary method by descriptor.</summary>
-    public GrpcServiceRegistry Unary<TRequest, TResponse>(GrpcMethod<TRequest, TResponse> method, UnaryHandler<TRequest, TResponse> handler)
+    /// <summary>Registers a unary method by descriptor; <paramref name="refuseBeforeReading"/>, when given, may end a call with
+    /// its status before the request message is read (load shedding; the rest of the request is then discarded).</summary>
+    public GrpcServiceRegistry Unary<TRequest, TResponse>(GrpcMethod<TRequest, TResponse> method, UnaryHandler<TRequest, TResponse> handler,
+        Func<GrpcServerCallContext, GrpcStatusException?>? refuseBeforeReading = null)
         where TRequest : class, IMessage<TRequest> where TResponse : class, IMessage<TResponse>
     {
         ArgumentNullException.ThrowIfNull(handler);
         return Add(method, GrpcMethodType.Unary, async call =>
         {
+            if (refuseBeforeReading?.Invoke(call.Context) is { } refusal) throw refusal;
             var request = await call.ReadSingleRequestAsync(method.RequestParser);
             var response = await handler(request, call.Context) ?? throw NullResponse(method.FullName);
             await call.WriteResponseAsync(response, flush: false, call.Context.CancellationToken);

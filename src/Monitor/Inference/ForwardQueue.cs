@@ -35,6 +35,9 @@ public sealed class ForwardQueue : IAsyncDisposable, IDisposable
         if (source is not null) _batcher = new DynamicBatcher<Work, Outcome>(HandleAsync, options, observer, _time);
     }
 
+    /// <summary>Whether a forward pass queued now would be refused (a snapshot); false when no model is loaded.</summary>
+    public bool IsFull => _batcher?.IsFull ?? false;
+
     /// <summary>The model, or null when none is loaded.</summary>
     public IActivationSource? Source => _source;
 

@@ -39,6 +39,12 @@ public sealed class ScoringQueue : IAsyncDisposable, IDisposable
     /// <summary>Requests waiting.</summary>
     public int QueueDepth => _batcher.QueueDepth;
 
+    /// <summary>Whether a request queued now would be refused (a snapshot).</summary>
+    public bool IsFull => _batcher.IsFull;
+
+    /// <summary>How many requests the queue holds at most.</summary>
+    public int Capacity => _batcher.Capacity;
+
     /// <summary>The probes <paramref name="probeIds"/> selects from the set being served, checked against <paramref name="activations"/>.</summary>
     /// <exception cref="NoProbesLoadedException">No probe is loaded.</exception>
     /// <exception cref="UnknownProbeException">A requested probe is not loaded.</exception>

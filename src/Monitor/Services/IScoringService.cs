@@ -1,3 +1,4 @@
+using ProbeMonitor.Monitor.Grpc;
 using ProbeMonitor.Protocol;
 
 namespace ProbeMonitor.Monitor.Services;
@@ -11,6 +12,10 @@ public interface IScoringService
     /// <summary>Scores one request of a stream whose reader goes on to the next before this one is answered, so requests
     /// of one stream can share a batch.</summary>
     Task<ScoreResponse> ScoreInStreamAsync(ScoreRequest request, CancellationToken cancellationToken) => ScoreAsync(request, cancellationToken);
+
+    /// <summary>The refusal for a new <c>Score</c> call when every queue it could need is full, or null to admit it. Asked before
+    /// the request is read: under overload the message may arrive late, and the answer would be RESOURCE_EXHAUSTED anyway.</summary>
+    GrpcStatusException? RefuseBeforeReading() => null;
 
     /// <summary>Describes the loaded probes.</summary>
     Task<ListProbesResponse> ListProbesAsync(ListProbesRequest request, CancellationToken cancellationToken);

@@ -46,6 +46,13 @@ public sealed class ProbeScoringService : IScoringService
     public int StreamConcurrency => _streamConcurrency;
 
     /// <inheritdoc />
+    /// <remarks>Every request ends in the scoring queue; a text request first needs the forward queue, unless its activations
+    /// are cached, and then goes to the scoring queue. So when the scoring queue is full and there is no model, or the forward
+    /// queue is full too, no request could be queued.</remarks>
+    public GrpcStatusException? RefuseBeforeReading() =>
+        _scoring.IsFull && (_forward.Source is null || _forward.IsFull) ? ToStatus(new QueueFullException(_scoring.Capacity)) : null;
+
+    /// <inheritdoc />
     public Task<ScoreResponse> ScoreAsync(ScoreRequest request, CancellationToken cancellationToken) => ScoreAsync(request, inStream: false, cancellationToken);
 
     /// <inheritdoc />

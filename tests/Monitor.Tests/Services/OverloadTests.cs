@@ -51,6 +51,79 @@ public sealed class OverloadTests : IDisposable
             n => gate.Release(n), () => model.Gate = null, i => ServingBundles.Vector(i));
     }
 
+    [Fact]
+    public async Task With_every_queue_full_Score_is_refused_before_its_request_message_arrives()
+    {
+        var gate = new GatedObserver();
+        await using var sidecar = await Sidecar.StartAsync(_bundles.Root, SmallQueue, services => services.AddSingleton(sp => new ScoringQueue(
+            sp.GetRequiredService<ProbeRegistry>(), sp.GetRequiredService<ProbeScorer>(), sp.GetRequiredService<MonitorOptions>().ToActivationBatcherOptions(),
+            gate.Wrapping(new BatcherMetricsObserver(sp.GetRequiredService<MonitorMetrics>(), sp.GetRequiredService<BatcherMetricsObserver.SharedDepth>())),
+            sp.GetRequiredService<MonitorMetrics>())));
+        using var opened = new OpenOnDispose(gate); // a failed assertion must not leave the worker held for minutes
+        var first = sidecar.ScoreAsync(Sidecar.Request(ServingBundles.Vector(0)));
+        Assert.True(await gate.Entered.WaitAsync(TimeSpan.FromSeconds(30)), "the first request never reached the worker");
+        var queued = Enumerable.Range(1, Capacity).Select(i => sidecar.ScoreAsync(Sidecar.Request(ServingBundles.Vector(i)))).ToList();
+        var queue = sidecar.Services.GetRequiredService<ScoringQueue>();
+        var guard = DateTime.UtcNow.AddSeconds(30);
+        while (!queue.IsFull && DateTime.UtcNow < guard) await Task.Delay(10);
+        Assert.True(queue.IsFull, $"the queue never filled ({queue.QueueDepth} of {Capacity})");
+
+        // Headers only: the request message is held back until the answer is in, so only a refusal made before reading can arrive.
+        using var http = new HttpClient(new SocketsHttpHandler());
+        var body = new HeldBackContent();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(sidecar.GrpcAddress, "/" + ProbeMonitorMethods.Score.FullName.TrimStart('/')))
+        {
+            Content = body, Version = System.Net.HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        request.Headers.TryAddWithoutValidation("te", "trailers");
+        using (var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).WaitAsync(TimeSpan.FromSeconds(30)))
+        {
+            Assert.False(body.Sent);
+            Assert.Equal("8", Header(response, "grpc-status")); // RESOURCE_EXHAUSTED, Trailers-Only
+            Assert.Contains($"queue is full ({Capacity} requests waiting)", Uri.UnescapeDataString(Header(response, "grpc-message")));
+        }
+        body.Release();
+
+        gate.Open();
+        await first;
+        await Task.WhenAll(queued);
+        // Room again: the same sidecar reads and answers the next call.
+        await sidecar.ScoreAsync(Sidecar.Request(ServingBundles.Vector(9)));
+    }
+
+    private sealed class OpenOnDispose(GatedObserver gate) : IDisposable
+    {
+        public void Dispose() => gate.Open();
+    }
+
+    private static string Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : "";
+
+    /// <summary>A gRPC request body that is sent only when released: one framed, empty ScoreRequest.</summary>
+    private sealed class HeldBackContent : HttpContent
+    {
+        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public HeldBackContent() => Headers.TryAddWithoutValidation("Content-Type", "application/grpc");
+
+        public bool Sent { get; private set; }
+
+        public void Release() => _release.TrySetResult();
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await _release.Task;
+            Sent = true;
+            await stream.WriteAsync(new byte[5]); // uncompressed, length 0
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+
     /// <summary>One request into the worker (held there), then <see cref="Flood"/> more at once: <see cref="Capacity"/> queue, the
     /// rest must all be refused before the worker is released. <paramref name="release"/> lets n more requests past the worker;
     /// <paramref name="open"/> stops holding it.</summary>
