@@ -197,6 +197,28 @@ public sealed class GrpcClientServerTests(GrpcTestServer server) : IClassFixture
     }
 
     [Fact]
+    public async Task A_handler_that_blocks_its_thread_cannot_hold_back_DEADLINE_EXCEEDED()
+    {
+        using var channel = server.Channel();
+        await channel.UnaryCall(TestService.Echo, new ScoreRequest()); // connect first
+        server.Service.BlockGate.Reset();
+        try
+        {
+            // The handler never returns until the gate opens, and the gate opens only after the status has arrived, so only a
+            // deadline answered off the request thread can end this call (Patience is the hang guard).
+            var e = await Assert.ThrowsAsync<GrpcStatusException>(() =>
+                channel.UnaryCall(TestService.Block, new ScoreRequest(), new GrpcCallOptions { Deadline = DateTime.UtcNow.AddMilliseconds(300) })
+                    .ResponseAsync.WaitAsync(Patience));
+            Assert.Equal(GrpcStatusCode.DeadlineExceeded, e.StatusCode);
+        }
+        finally
+        {
+            server.Service.BlockGate.Set();
+        }
+        Assert.Equal("after", (await channel.UnaryCall(TestService.Echo, new ScoreRequest { RequestId = "after" })).RequestId);
+    }
+
+    [Fact]
     public async Task Expired_deadline_fails_before_sending()
     {
         using var channel = server.Channel();

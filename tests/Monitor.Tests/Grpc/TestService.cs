@@ -13,6 +13,7 @@ internal sealed class TestService
     public static readonly GrpcMethod<ScoreRequest, ScoreResponse> Fail = Unary("Fail");
     public static readonly GrpcMethod<ScoreRequest, ScoreResponse> Throw = Unary("Throw");
     public static readonly GrpcMethod<ScoreRequest, ScoreResponse> Wait = Unary("Wait");
+    public static readonly GrpcMethod<ScoreRequest, ScoreResponse> Block = Unary("Block");
     public static readonly GrpcMethod<ScoreRequest, ScoreResponse> Metadata = Unary("Metadata");
     public static readonly GrpcMethod<ScoreRequest, ScoreResponse> Big = Unary("Big");
     public static readonly GrpcMethod<ScoreRequest, ScoreResponse> Chat =
@@ -34,6 +35,9 @@ internal sealed class TestService
 
     public void ResetWait() => WaitOutcome = NewOutcome();
 
+    /// <summary>Block's handler holds its thread (no await, token ignored) until this is set.</summary>
+    public ManualResetEventSlim BlockGate { get; } = new(false);
+
     public void Register(GrpcServiceRegistry registry)
     {
         registry.Unary(Echo, (request, _) => Task.FromResult(EchoOf(request)));
@@ -43,6 +47,11 @@ internal sealed class TestService
             throw new GrpcStatusException((GrpcStatusCode)int.Parse(request.RequestId), FailDetail);
         });
         registry.Unary<ScoreRequest, ScoreResponse>(Throw, (_, _) => throw new InvalidOperationException("secret internals"));
+        registry.Unary(Block, (request, _) =>
+        {
+            BlockGate.Wait(TimeSpan.FromMinutes(1)); // bounded, so a failing test cannot hold a thread forever
+            return Task.FromResult(EchoOf(request));
+        });
         registry.Unary(Wait, async (request, context) =>
         {
             var outcome = WaitOutcome;
