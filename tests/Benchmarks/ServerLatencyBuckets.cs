@@ -24,6 +24,10 @@ internal sealed record ServerLatencyBuckets(IReadOnlyList<(double Upper, double 
     /// past the last finite bound, NaN when nothing was counted.</summary>
     public double UpperBound(double q) => Count <= 0 ? double.NaN : Cumulative.First(c => c.Count >= q * Count).Upper;
 
+    /// <summary>The share of requests counted in buckets up to <paramref name="bound"/> seconds (which must be a bucket bound).</summary>
+    public double ShareWithin(double bound) =>
+        Count <= 0 ? double.NaN : Cumulative.Where(c => c.Upper <= bound).Select(c => c.Count).DefaultIfEmpty(0).Max() / Count;
+
     /// <summary>"≤ 0.5 ms" for a quantile's bucket bound, "> last" past the last finite one, "n/a" when nothing was counted.</summary>
     public string Describe(double q) => UpperBound(q) switch
     {
