@@ -29,10 +29,7 @@ public sealed class OverloadTests : IDisposable
     public async Task Pushed_activations_beyond_the_scoring_queue_are_refused_while_the_scorer_is_blocked()
     {
         var gate = new GatedObserver();
-        await using var sidecar = await Sidecar.StartAsync(_bundles.Root, SmallQueue, services => services.AddSingleton(sp => new ScoringQueue(
-            sp.GetRequiredService<ProbeRegistry>(), sp.GetRequiredService<ProbeScorer>(), sp.GetRequiredService<MonitorOptions>().ToActivationBatcherOptions(),
-            gate.Wrapping(new BatcherMetricsObserver(sp.GetRequiredService<MonitorMetrics>(), sp.GetRequiredService<BatcherMetricsObserver.SharedDepth>())),
-            sp.GetRequiredService<MonitorMetrics>())));
+        await using var sidecar = await StartGatedAsync(gate);
 
         await FloodAsync(sidecar, i => Sidecar.Request(ServingBundles.Vector(i), requestId: $"r{i}"), gate.Entered, _ => gate.Open(), gate.Open, i => ServingBundles.Vector(i));
     }
@@ -55,10 +52,7 @@ public sealed class OverloadTests : IDisposable
     public async Task With_every_queue_full_Score_is_refused_before_its_request_message_arrives()
     {
         var gate = new GatedObserver();
-        await using var sidecar = await Sidecar.StartAsync(_bundles.Root, SmallQueue, services => services.AddSingleton(sp => new ScoringQueue(
-            sp.GetRequiredService<ProbeRegistry>(), sp.GetRequiredService<ProbeScorer>(), sp.GetRequiredService<MonitorOptions>().ToActivationBatcherOptions(),
-            gate.Wrapping(new BatcherMetricsObserver(sp.GetRequiredService<MonitorMetrics>(), sp.GetRequiredService<BatcherMetricsObserver.SharedDepth>())),
-            sp.GetRequiredService<MonitorMetrics>())));
+        await using var sidecar = await StartGatedAsync(gate);
         using var opened = new OpenOnDispose(gate); // a failed assertion must not leave the worker held for minutes
         var first = sidecar.ScoreAsync(Sidecar.Request(ServingBundles.Vector(0)));
         Assert.True(await gate.Entered.WaitAsync(TimeSpan.FromSeconds(30)), "the first request never reached the worker");
@@ -90,6 +84,13 @@ public sealed class OverloadTests : IDisposable
         // Room again: the same sidecar reads and answers the next call.
         await sidecar.ScoreAsync(Sidecar.Request(ServingBundles.Vector(9)));
     }
+
+    /// <summary>A small-queue sidecar whose scoring queue reports to <paramref name="gate"/>, which holds its consumer.</summary>
+    private Task<Sidecar> StartGatedAsync(GatedObserver gate) =>
+        Sidecar.StartAsync(_bundles.Root, SmallQueue, services => services.AddSingleton(sp => new ScoringQueue(
+            sp.GetRequiredService<ProbeRegistry>(), sp.GetRequiredService<ProbeScorer>(), sp.GetRequiredService<MonitorOptions>().ToActivationBatcherOptions(),
+            gate.Wrapping(new BatcherMetricsObserver(sp.GetRequiredService<MonitorMetrics>(), sp.GetRequiredService<BatcherMetricsObserver.SharedDepth>())),
+            sp.GetRequiredService<MonitorMetrics>())));
 
     private sealed class OpenOnDispose(GatedObserver gate) : IDisposable
     {
