@@ -9,6 +9,7 @@ MonitorApp.PreferInlineKernels();
 WebApplication app;
 try
 {
+    args = ContentRootDefault.Apply(args, Environment.CurrentDirectory, AppContext.BaseDirectory, Environment.GetEnvironmentVariable);
     app = MonitorApp.Build(args, useEmbeddedDefault: true);
 }
 catch (Exception e) when (e is ModelLoadException or FormatException or IOException)
