@@ -69,6 +69,19 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
     /// <summary>Whether an item queued now would be refused with <see cref="QueueFullException"/> (a snapshot: it may change at once).</summary>
     public bool IsFull => Volatile.Read(ref _depth) >= _options.QueueCapacity;
 
+    /// <summary>Holds a place in the queue for an item to come, or returns null when the queue is full or the batcher is
+    /// stopping; the place counts in <see cref="QueueDepth"/> until an item is queued into it or it is disposed.</summary>
+    public QueueSlot? TryReserve()
+    {
+        if (_stopping) return null;
+        if (Interlocked.Increment(ref _depth) > _options.QueueCapacity)
+        {
+            Interlocked.Decrement(ref _depth);
+            return null;
+        }
+        return new QueueSlot(this, () => _observer.QueueDepthChanged(Interlocked.Decrement(ref _depth)));
+    }
+
     /// <summary>How many items the queue holds at most.</summary>
     public int Capacity => _options.QueueCapacity;
 
@@ -79,9 +92,12 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the item while it waits.</param>
     /// <exception cref="QueueFullException">The queue is full (thrown at once).</exception>
     /// <exception cref="BatcherStoppedException">The batcher is stopping (thrown at once).</exception>
-    public Task<TResult> EnqueueAsync(TItem item, long tokenCost = 1, DateTimeOffset? deadline = null, CancellationToken cancellationToken = default)
+    /// <param name="slot">A place reserved with <see cref="TryReserve"/>: the item takes it, and cannot be refused for a full queue.</param>
+    public Task<TResult> EnqueueAsync(TItem item, long tokenCost = 1, DateTimeOffset? deadline = null, CancellationToken cancellationToken = default,
+        QueueSlot? slot = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(tokenCost);
+        if (slot is not null && !ReferenceEquals(slot.Owner, this)) throw new ArgumentException("The slot was reserved in another batcher.", nameof(slot));
         if (_stopping) throw Stopped();
         if (cancellationToken.IsCancellationRequested)
         {
@@ -95,9 +111,12 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
         }
 
         var pending = new Pending(item, tokenCost, deadline, this, cancellationToken);
-        // Counted before the write so the consumer, which decrements after reading, never sees the depth go negative.
-        int depth = Interlocked.Increment(ref _depth);
-        if (!_channel.Writer.TryWrite(pending))
+        // Counted before the write so the consumer, which decrements after reading, never sees the depth go negative. The
+        // depth, reserved places included, is what the capacity limits; the channel's own bound is only a backstop.
+        // A reserved item is already counted, and others' counting around it must not refuse it.
+        bool reserved = slot is not null && slot.TryTake();
+        int depth = reserved ? Volatile.Read(ref _depth) : Interlocked.Increment(ref _depth);
+        if (!reserved && depth > _options.QueueCapacity || !_channel.Writer.TryWrite(pending))
         {
             Interlocked.Decrement(ref _depth);
             pending.Release();
@@ -116,17 +135,22 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
     /// nothing to batch with, and handing the item to the consumer would only add two thread hops, each a wake-up of a
     /// sleeping thread that costs far more than scoring pooled activations. A caller that goes on producing while it waits
     /// (a pipelined stream) must use <see cref="EnqueueAsync"/>, or it would score its items one by one and never batch.</remarks>
-    public Task<TResult> RunOrEnqueueAsync(TItem item, long tokenCost = 1, DateTimeOffset? deadline = null, CancellationToken cancellationToken = default)
+    /// <param name="slot">A place reserved with <see cref="TryReserve"/> (it counts as the only item when the batcher is
+    /// otherwise idle); the item takes it if queued, and the caller disposes it either way.</param>
+    public Task<TResult> RunOrEnqueueAsync(TItem item, long tokenCost = 1, DateTimeOffset? deadline = null, CancellationToken cancellationToken = default,
+        QueueSlot? slot = null)
     {
-        if (_options.MaxWait != TimeSpan.Zero || _stopping || Volatile.Read(ref _depth) != 0 || cancellationToken.IsCancellationRequested
+        int alone = slot is { IsHeld: true } ? 1 : 0;
+        if (_options.MaxWait != TimeSpan.Zero || _stopping || Volatile.Read(ref _depth) != alone || cancellationToken.IsCancellationRequested
             || deadline is { } due && _time.GetUtcNow() >= due || !_worker.Wait(0))
-            return EnqueueAsync(item, tokenCost, deadline, cancellationToken);
-        if (Volatile.Read(ref _depth) != 0 || _stopping)
+            return EnqueueAsync(item, tokenCost, deadline, cancellationToken, slot);
+        if (Volatile.Read(ref _depth) != alone || _stopping)
         {
             // Someone queued between the check and taking the worker: they were first.
             _worker.Release();
-            return EnqueueAsync(item, tokenCost, deadline, cancellationToken);
+            return EnqueueAsync(item, tokenCost, deadline, cancellationToken, slot);
         }
+        slot?.Dispose(); // running, not queued: the place goes back, as an item taken by the consumer gives back its own
         return RunLoneAsync(item, tokenCost);
     }
 

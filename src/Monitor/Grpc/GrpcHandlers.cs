@@ -6,6 +6,10 @@ namespace ProbeMonitor.Monitor.Grpc;
 public delegate Task<TResponse> UnaryHandler<TRequest, TResponse>(TRequest request, GrpcServerCallContext context)
     where TRequest : class, IMessage<TRequest> where TResponse : class, IMessage<TResponse>;
 
+/// <summary>Handles a unary call admitted before its request was read, with what the admission returned.</summary>
+public delegate Task<TResponse> AdmittedUnaryHandler<TRequest, TResponse, in TAdmission>(TRequest request, TAdmission admission, GrpcServerCallContext context)
+    where TRequest : class, IMessage<TRequest> where TResponse : class, IMessage<TResponse>;
+
 /// <summary>Handles a server-streaming call: one request in, any number of responses written to <paramref name="responses"/>.</summary>
 public delegate Task ServerStreamingHandler<TRequest, TResponse>(TRequest request, IGrpcStreamWriter<TResponse> responses, GrpcServerCallContext context)
     where TRequest : class, IMessage<TRequest> where TResponse : class, IMessage<TResponse>;

@@ -22,18 +22,33 @@ public sealed class GrpcServiceRegistry
         where TRequest : class, IMessage<TRequest>, new() where TResponse : class, IMessage<TResponse>, new() =>
         Unary(GrpcMethod.Create<TRequest, TResponse>(GrpcMethodType.Unary, serviceName, methodName), handler);
 
-    /// <summary>Registers a unary method by descriptor; <paramref name="refuseBeforeReading"/>, when given, may end a call with
-    /// its status before the request message is read (load shedding; the rest of the request is then discarded).</summary>
-    public GrpcServiceRegistry Unary<TRequest, TResponse>(GrpcMethod<TRequest, TResponse> method, UnaryHandler<TRequest, TResponse> handler,
-        Func<GrpcServerCallContext, GrpcStatusException?>? refuseBeforeReading = null)
+    /// <summary>Registers a unary method by descriptor.</summary>
+    public GrpcServiceRegistry Unary<TRequest, TResponse>(GrpcMethod<TRequest, TResponse> method, UnaryHandler<TRequest, TResponse> handler)
         where TRequest : class, IMessage<TRequest> where TResponse : class, IMessage<TResponse>
     {
         ArgumentNullException.ThrowIfNull(handler);
         return Add(method, GrpcMethodType.Unary, async call =>
         {
-            if (refuseBeforeReading?.Invoke(call.Context) is { } refusal) throw refusal;
             var request = await call.ReadSingleRequestAsync(method.RequestParser);
             var response = await handler(request, call.Context) ?? throw NullResponse(method.FullName);
+            await call.WriteResponseAsync(response, flush: false, call.Context.CancellationToken);
+        });
+    }
+
+    /// <summary>Registers a unary method whose calls are admitted before their request message is read: <paramref name="admit"/>
+    /// runs first and may throw <see cref="GrpcStatusException"/> to end the call at once (load shedding; the rest of the
+    /// request is discarded); what it returns goes to <paramref name="handler"/> and is disposed when the call ends.</summary>
+    public GrpcServiceRegistry Unary<TRequest, TResponse, TAdmission>(GrpcMethod<TRequest, TResponse> method,
+        Func<GrpcServerCallContext, TAdmission> admit, AdmittedUnaryHandler<TRequest, TResponse, TAdmission> handler)
+        where TRequest : class, IMessage<TRequest> where TResponse : class, IMessage<TResponse> where TAdmission : IDisposable
+    {
+        ArgumentNullException.ThrowIfNull(admit);
+        ArgumentNullException.ThrowIfNull(handler);
+        return Add(method, GrpcMethodType.Unary, async call =>
+        {
+            using var admission = admit(call.Context);
+            var request = await call.ReadSingleRequestAsync(method.RequestParser);
+            var response = await handler(request, admission, call.Context) ?? throw NullResponse(method.FullName);
             await call.WriteResponseAsync(response, flush: false, call.Context.CancellationToken);
         });
     }

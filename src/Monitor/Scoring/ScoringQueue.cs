@@ -45,6 +45,9 @@ public sealed class ScoringQueue : IAsyncDisposable, IDisposable
     /// <summary>How many requests the queue holds at most.</summary>
     public int Capacity => _batcher.Capacity;
 
+    /// <summary>Holds a place in the queue for a request whose activations are still to come; null when full.</summary>
+    public QueueSlot? TryReserve() => _batcher.TryReserve();
+
     /// <summary>The probes <paramref name="probeIds"/> selects from the set being served, checked against <paramref name="activations"/>.</summary>
     /// <exception cref="NoProbesLoadedException">No probe is loaded.</exception>
     /// <exception cref="UnknownProbeException">A requested probe is not loaded.</exception>
@@ -89,14 +92,14 @@ public sealed class ScoringQueue : IAsyncDisposable, IDisposable
     /// <see cref="DynamicBatcher{TItem, TResult}.RunOrEnqueueAsync"/>): for callers that wait for the answer before sending
     /// more, not for a stream that keeps reading while earlier requests are scored.</param>
     public async Task<ScoredRequest> ScoreAsync(PooledActivations activations, ScoreOptions options, CancellationToken cancellationToken = default,
-        bool runNowIfIdle = false)
+        bool runNowIfIdle = false, QueueSlot? slot = null)
     {
         ArgumentNullException.ThrowIfNull(activations);
         ArgumentNullException.ThrowIfNull(options);
         var work = new Work(activations, options, SelectionKey(options.ProbeIds), _time.GetTimestamp());
         var outcome = await (runNowIfIdle
-            ? _batcher.RunOrEnqueueAsync(work, 1, null, cancellationToken)
-            : _batcher.EnqueueAsync(work, 1, null, cancellationToken)).ConfigureAwait(false);
+            ? _batcher.RunOrEnqueueAsync(work, 1, null, cancellationToken, slot)
+            : _batcher.EnqueueAsync(work, 1, null, cancellationToken, slot)).ConfigureAwait(false);
         if (outcome.Error is not null) ExceptionDispatchInfo.Throw(outcome.Error);
         return outcome.Scored!;
     }

@@ -1,4 +1,3 @@
-using ProbeMonitor.Monitor.Grpc;
 using ProbeMonitor.Protocol;
 
 namespace ProbeMonitor.Monitor.Services;
@@ -13,9 +12,14 @@ public interface IScoringService
     /// of one stream can share a batch.</summary>
     Task<ScoreResponse> ScoreInStreamAsync(ScoreRequest request, CancellationToken cancellationToken) => ScoreAsync(request, cancellationToken);
 
-    /// <summary>The refusal for a new <c>Score</c> call when every queue it could need is full, or null to admit it. Asked before
-    /// the request is read: under overload the message may arrive late, and the answer would be RESOURCE_EXHAUSTED anyway.</summary>
-    GrpcStatusException? RefuseBeforeReading() => null;
+    /// <summary>Admits a new unary <c>Score</c> call before its request is read, or throws <c>GrpcStatusException</c>
+    /// (RESOURCE_EXHAUSTED) when it could not be queued: under overload the message may arrive late, and the answer would be
+    /// the same. The admission may hold a queue place for the request; the caller disposes it when the call ends.</summary>
+    ScoreAdmission AdmitScore() => ScoreAdmission.None;
+
+    /// <summary>Scores a unary call's request with the admission <see cref="AdmitScore"/> gave it.</summary>
+    Task<ScoreResponse> ScoreAsync(ScoreRequest request, ScoreAdmission admission, CancellationToken cancellationToken) =>
+        ScoreAsync(request, cancellationToken);
 
     /// <summary>Describes the loaded probes.</summary>
     Task<ListProbesResponse> ListProbesAsync(ListProbesRequest request, CancellationToken cancellationToken);

@@ -12,11 +12,11 @@ public static class ProbeMonitorGrpcService
     /// <summary>Registers Score, ScoreStream, ListProbes and ReloadProbes.</summary>
     public static void Register(GrpcServiceRegistry registry)
     {
-        registry.Unary(ProbeMonitorMethods.Score, (request, context) =>
-            Scoring(context).ScoreAsync(request, context.CancellationToken),
-            // Shed before reading: under overload the request's DATA frame can arrive tens of milliseconds after its headers
-            // (the soak measured p99 100 ms), and the refusal would wait for it.
-            context => Scoring(context).RefuseBeforeReading());
+        // Admitted before reading: under overload a request's DATA frame can arrive tens of milliseconds after its headers (the
+        // soak measured p99 100 ms), and a refusal would wait for it; an admitted request may hold its queue place meanwhile.
+        registry.Unary(ProbeMonitorMethods.Score,
+            context => Scoring(context).AdmitScore(),
+            (request, admission, context) => Scoring(context).ScoreAsync(request, admission, context.CancellationToken));
 
         registry.DuplexStreaming(ProbeMonitorMethods.ScoreStream, (requests, responses, context) =>
         {

@@ -46,19 +46,30 @@ public sealed class ProbeScoringService : IScoringService
     public int StreamConcurrency => _streamConcurrency;
 
     /// <inheritdoc />
-    /// <remarks>Every request ends in the scoring queue; a text request first needs the forward queue, unless its activations
-    /// are cached, and then goes to the scoring queue. So when the scoring queue is full and there is no model, or the forward
-    /// queue is full too, no request could be queued.</remarks>
-    public GrpcStatusException? RefuseBeforeReading() =>
-        _scoring.IsFull && (_forward.Source is null || _forward.IsFull) ? ToStatus(new QueueFullException(_scoring.Capacity)) : null;
+    /// <remarks>Without a model every request that can be scored is pushed activations, so the call reserves its place in the
+    /// scoring queue now and is never refused for a full queue after its message has arrived. With a model a text request
+    /// first needs the forward queue (unless its activations are cached) and reaches the scoring queue only after its
+    /// forward pass, too late to hold a place for; it is refused now only when both queues are full, when no request could
+    /// be queued.</remarks>
+    public ScoreAdmission AdmitScore()
+    {
+        if (_forward.Source is null)
+            return _scoring.TryReserve() is { } slot ? ScoreAdmission.Holding(slot) : throw ToStatus(new QueueFullException(_scoring.Capacity))!;
+        if (_scoring.IsFull && _forward.IsFull) throw ToStatus(new QueueFullException(_scoring.Capacity))!;
+        return ScoreAdmission.None;
+    }
 
     /// <inheritdoc />
-    public Task<ScoreResponse> ScoreAsync(ScoreRequest request, CancellationToken cancellationToken) => ScoreAsync(request, inStream: false, cancellationToken);
+    public Task<ScoreResponse> ScoreAsync(ScoreRequest request, CancellationToken cancellationToken) => ScoreAsync(request, inStream: false, null, cancellationToken);
 
     /// <inheritdoc />
-    public Task<ScoreResponse> ScoreInStreamAsync(ScoreRequest request, CancellationToken cancellationToken) => ScoreAsync(request, inStream: true, cancellationToken);
+    public Task<ScoreResponse> ScoreAsync(ScoreRequest request, ScoreAdmission admission, CancellationToken cancellationToken) =>
+        ScoreAsync(request, inStream: false, admission?.Slot, cancellationToken);
 
-    private async Task<ScoreResponse> ScoreAsync(ScoreRequest request, bool inStream, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public Task<ScoreResponse> ScoreInStreamAsync(ScoreRequest request, CancellationToken cancellationToken) => ScoreAsync(request, inStream: true, null, cancellationToken);
+
+    private async Task<ScoreResponse> ScoreAsync(ScoreRequest request, bool inStream, QueueSlot? slot, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         long start = Stopwatch.GetTimestamp();
@@ -90,7 +101,7 @@ public sealed class ProbeScoringService : IScoringService
 
             var selected = probeIds ?? (probes.Count == _registry.Current.Count ? null : probes.Select(p => p.Id).ToList());
             var options = selected is not null ? new ScoreOptions(selected, request.Explain) : request.Explain ? AllExplained : ScoreOptions.Default;
-            var scored = await _scoring.ScoreAsync(activations, options, cancellationToken, runNowIfIdle: !inStream).ConfigureAwait(false);
+            var scored = await _scoring.ScoreAsync(activations, options, cancellationToken, runNowIfIdle: !inStream, slot).ConfigureAwait(false);
             var queued = forwardQueued + scored.Queued;
             _metrics?.RecordQueueWait(queued.TotalSeconds);
             return ScoreResponseMapper.Map(request.RequestId, probes, scored.Scores,
