@@ -126,6 +126,7 @@ internal sealed class GrpcServerCall
             try
             {
                 await response.CompleteAsync().ConfigureAwait(false);
+                _http.Features.Get<GrpcCallAnswered>()?.Mark();
             }
             catch (Exception) when (_http.RequestAborted.IsCancellationRequested)
             {

@@ -11,6 +11,9 @@ internal static class GrpcServerCallPipeline
     // CancellationTokenSource timers stop at about 49.7 days; a longer grpc-timeout is as good as none.
     private static readonly TimeSpan LongestTimer = TimeSpan.FromDays(49);
 
+    // How long an answered call waits for the rest of its request before leaving it to Kestrel's reset.
+    private static readonly TimeSpan DrainPatience = TimeSpan.FromSeconds(5);
+
     /// <summary>Handles the request; never throws for anything the client sent.</summary>
     public static async Task RunAsync(HttpContext http, GrpcServerOptions options, ILogger logger, string method, bool streamingRequests,
         Func<GrpcServerCall, Task> body)
@@ -34,6 +37,7 @@ internal static class GrpcServerCallPipeline
         DateTime? deadline = timeout is { } t && t <= LongestTimer ? DateTime.UtcNow + t : null;
         using var deadlineCts = deadline is null ? null : new CancellationTokenSource();
         using var callCts = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, deadlineCts?.Token ?? default);
+        http.Features.Set(new GrpcCallAnswered());
         var call = new GrpcServerCall(http, options, method, requestEncoding, deadline, callCts.Token);
 
         if (headerError is not null)
@@ -77,6 +81,37 @@ internal static class GrpcServerCallPipeline
         if (status.Code == GrpcStatusCode.OK && deadline is { } due && DateTime.UtcNow >= due)
             (status, trailers) = (new GrpcStatus(GrpcStatusCode.DeadlineExceeded, "Deadline exceeded."), null);
         await call.CompleteAsync(status, trailers);
+        if (!streamingRequests) await DrainRequestAsync(http, options.MaxReceiveMessageSize);
+    }
+
+    /// <summary>Reads and drops whatever is left of a single-message request once the call has been answered.</summary>
+    /// <remarks>Kestrel resets a stream whose request the application left unread, and a DATA frame that arrives after it has
+    /// forgotten the stream is a connection error (STREAM_CLOSED) that ends every call on the connection: the soak saw it
+    /// under overload, when calls were refused before their message arrived. The client already has its answer; this only
+    /// keeps the connection. Bounded by the message limit and a few seconds, so a client that never finishes its request
+    /// cannot hold the call; past either, Kestrel's reset is what it gets.</remarks>
+    private static async Task DrainRequestAsync(HttpContext http, int? maxMessageSize)
+    {
+        if (http.RequestAborted.IsCancellationRequested) return;
+        long limit = (maxMessageSize ?? 4 * 1024 * 1024) + 5L;
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        patience.CancelAfter(DrainPatience);
+        var reader = http.Request.BodyReader;
+        try
+        {
+            long drained = 0;
+            while (true)
+            {
+                var result = await reader.ReadAsync(patience.Token).ConfigureAwait(false);
+                drained += result.Buffer.Length;
+                reader.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted || result.IsCanceled || drained > limit) return;
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
+        {
+            // The client reset the stream, took too long, or the body was already consumed: nothing left to keep.
+        }
     }
 
     private static void RelaxBodyLimits(HttpContext http, bool streamingRequests)

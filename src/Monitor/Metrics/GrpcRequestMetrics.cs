@@ -49,7 +49,9 @@ public sealed class GrpcRequestMetrics(RequestDelegate next, MonitorMetrics metr
         finally
         {
             var method = Methods.TryGetValue(context.Request.Path.Value ?? "", out var name) ? name : UnknownMethod;
-            metrics.RecordRequest(method, StatusOf(context), Stopwatch.GetElapsedTime(start).TotalSeconds);
+            // Until the status went out: a call answered before its request was read goes on reading it (to keep the connection).
+            long end = context.Features.Get<GrpcCallAnswered>()?.Timestamp ?? Stopwatch.GetTimestamp();
+            metrics.RecordRequest(method, StatusOf(context), Stopwatch.GetElapsedTime(start, end).TotalSeconds);
         }
     }
 
