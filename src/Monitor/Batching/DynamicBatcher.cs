@@ -39,6 +39,7 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
     // holder at a time keeps the handler single-threaded, as a single consumer alone would.
     private readonly SemaphoreSlim _worker = new(1, 1);
     private readonly Task _loop;
+    private readonly Action _releaseSlot; // one delegate for every QueueSlot, not one per reservation on the request path
     private int _depth;
     private volatile bool _stopping;
 
@@ -60,6 +61,7 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
             SingleWriter = false,
             FullMode = BoundedChannelFullMode.Wait,
         });
+        _releaseSlot = () => _observer.QueueDepthChanged(Interlocked.Decrement(ref _depth));
         _loop = Task.Run(RunAsync);
     }
 
@@ -79,7 +81,7 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
             Interlocked.Decrement(ref _depth);
             return null;
         }
-        return new QueueSlot(this, () => _observer.QueueDepthChanged(Interlocked.Decrement(ref _depth)));
+        return new QueueSlot(this, _releaseSlot);
     }
 
     /// <summary>How many items the queue holds at most.</summary>

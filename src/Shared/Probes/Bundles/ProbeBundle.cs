@@ -79,23 +79,12 @@ public sealed class ProbeBundle
         if (!File.Exists(weightsPath)) throw new ProbeBundleException(dir, $"the weights file '{weights.File}' named by the manifest does not exist");
         // One handle for the hash and the mapping: hashing the path and then opening it again would map whatever a rename
         // (how bundles are replaced, e.g. under a hot reload) put there in between, unverified.
-        var stream = WeightsHash.OpenRead(weightsPath);
-        string actual;
-        try
-        {
-            actual = WeightsHash.Compute(stream);
-        }
-        catch
-        {
-            stream.Dispose();
-            throw;
-        }
+        // (The mapping owns the stream too; disposing a FileStream twice is harmless.)
+        using var stream = WeightsHash.OpenRead(weightsPath);
+        var actual = WeightsHash.Compute(stream);
         if (!string.Equals(actual, weights.Sha256, StringComparison.OrdinalIgnoreCase))
-        {
-            stream.Dispose();
             throw new ProbeBundleException(dir,
                 $"{weights.File} has SHA-256 {actual} but {ManifestFileName} expects {weights.Sha256.ToLowerInvariant()}; the file was modified or corrupted");
-        }
 
         using var file = SafetensorsFile.Open(stream, weightsPath);
         var tensors = new BundleTensorReader(file, dir, weights.File);
