@@ -94,11 +94,13 @@ internal static class GrpcServerCallPipeline
     {
         if (http.RequestAborted.IsCancellationRequested) return;
         var reader = http.Request.BodyReader;
+        long drained = 0;
         try
         {
             // The usual case, a request read to its end, costs one synchronous read and no timer.
             if (reader.TryRead(out var first))
             {
+                drained = first.Buffer.Length;
                 reader.AdvanceTo(first.Buffer.End);
                 if (first.IsCompleted || first.IsCanceled) return;
             }
@@ -112,7 +114,6 @@ internal static class GrpcServerCallPipeline
         patience.CancelAfter(DrainPatience);
         try
         {
-            long drained = 0;
             while (true)
             {
                 var result = await reader.ReadAsync(patience.Token).ConfigureAwait(false);

@@ -48,8 +48,13 @@ public sealed class OverloadTests : IDisposable
             n => gate.Release(n), () => model.Gate = null, i => ServingBundles.Vector(i));
     }
 
-    [Fact]
-    public async Task With_every_queue_full_Score_is_refused_before_its_request_message_arrives()
+    /// <param name="clientSendsBodyLater">true: the held-back message is sent after the answer (the server reads and drops
+    /// it); false: the client never sends it (the server's drain gives up after its few seconds' patience rather than hold
+    /// the call; no timing is asserted).</param>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task With_every_queue_full_Score_is_refused_before_its_request_message_arrives(bool clientSendsBodyLater)
     {
         var gate = new GatedObserver();
         await using var sidecar = await StartGatedAsync(gate);
@@ -63,7 +68,7 @@ public sealed class OverloadTests : IDisposable
         Assert.True(queue.IsFull, $"the queue never filled ({queue.QueueDepth} of {Capacity})");
 
         // Headers only: the request message is held back until the answer is in, so only a refusal made before reading can arrive.
-        using var http = new HttpClient(new SocketsHttpHandler());
+        var http = new HttpClient(new SocketsHttpHandler());
         var body = new HeldBackContent();
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(sidecar.GrpcAddress, "/" + ProbeMonitorMethods.Score.FullName.TrimStart('/')))
         {
@@ -76,7 +81,17 @@ public sealed class OverloadTests : IDisposable
             Assert.Equal("8", Header(response, "grpc-status")); // RESOURCE_EXHAUSTED, Trailers-Only
             Assert.Contains($"queue is full ({Capacity} requests waiting)", Uri.UnescapeDataString(Header(response, "grpc-message")));
         }
-        body.Release();
+        if (clientSendsBodyLater) body.Release();
+        http.Dispose();
+
+        // Either way the refused call ends on the server and is counted there (after its drain), once.
+        var until = DateTime.UtcNow.AddSeconds(30);
+        double refused = 0;
+        while (DateTime.UtcNow < until && (refused = Exposition.Samples(await sidecar.ScrapeAsync())
+                   .GetValueOrDefault("probemon_request_duration_seconds_count{method=\"Score\",status=\"ResourceExhausted\"}")) < 1)
+            await Task.Delay(20);
+        Assert.Equal(1, refused);
+        body.Release(); // lets the never-sent content's task end
 
         gate.Open();
         await first;
