@@ -9,8 +9,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-torch.set_num_threads(2)
 req = json.loads(sys.stdin.readline())
+torch.set_num_threads(req.get("threads", 2))
 cfg = json.load(open(req["dir"] + "/config.json"))
 with open(req["dir"] + "/model.safetensors", "rb") as f:
     data = f.read()
@@ -28,25 +28,34 @@ del data
 d, H, KV, hd = cfg["hidden_size"], cfg["num_attention_heads"], cfg["num_key_value_heads"], cfg["head_dim"]
 eps, window, cap = cfg["rms_norm_eps"], cfg["sliding_window"], cfg["attn_logit_softcapping"]
 types = cfg.get("layer_types")
-ids = torch.tensor(req["sequences"])
-B, T = ids.shape
+# Sequences may differ in length: a pass over several is right-padded with token 0, as a PyTorch serving stack batches.
+# Under the causal mask no real position attends to the padding after it, and each sequence's own last row is read.
+sequences = req["sequences"]
 inv_freq = 1.0 / (cfg["rope_theta"] ** (torch.arange(0, hd, 2).float() / hd))
-ang = torch.arange(T).float()[:, None] * inv_freq[None, :]
-cos = torch.cat([ang.cos(), ang.cos()], -1)
-sin = torch.cat([ang.sin(), ang.sin()], -1)
-i = torch.arange(T)[:, None]
-j = torch.arange(T)[None, :]
 neg = torch.finfo(torch.float32).min
-causal = torch.where(j <= i, 0.0, neg)
-sliding_mask = torch.where((j <= i) & ((i - j) < window), 0.0, neg)
+tables = {}
+
+def positions(T):
+    if T not in tables:
+        ang = torch.arange(T).float()[:, None] * inv_freq[None, :]
+        i = torch.arange(T)[:, None]
+        j = torch.arange(T)[None, :]
+        tables[T] = (torch.cat([ang.cos(), ang.cos()], -1), torch.cat([ang.sin(), ang.sin()], -1),
+                     torch.where(j <= i, 0.0, neg), torch.where((j <= i) & ((i - j) < window), 0.0, neg))
+    return tables[T]
 
 def norm(x, w):
     return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + eps) * (1.0 + w)
 
-def rope(t):
-    return t * cos + torch.cat([-t[..., hd // 2:], t[..., :hd // 2]], -1) * sin
+def forward(upto, rows):
+    lengths = [len(sequences[r]) for r in rows]
+    B, T = len(rows), max(lengths)
+    ids = torch.tensor([sequences[r] + [0] * (T - len(sequences[r])) for r in rows])
+    cos, sin, causal, sliding_mask = positions(T)
 
-def forward(upto):
+    def rope(t):
+        return t * cos + torch.cat([-t[..., hd // 2:], t[..., :hd // 2]], -1) * sin
+
     x = W["model.embed_tokens.weight"][ids] * torch.tensor(math.sqrt(d))
     for L in range(upto + 1):
         p = "model.layers.%d." % L
@@ -67,7 +76,7 @@ def forward(upto):
         h = norm(x, W[p + "pre_feedforward_layernorm.weight"])
         g = F.gelu(F.linear(h, W[p + "mlp.gate_proj.weight"]), approximate="tanh") * F.linear(h, W[p + "mlp.up_proj.weight"])
         x = x + norm(F.linear(g, W[p + "mlp.down_proj.weight"]), W[p + "post_feedforward_layernorm.weight"])
-    return x[:, -1, :]
+    return x[torch.arange(B), torch.tensor(lengths) - 1, :]
 
 # A server, so the C# side can interleave torch and engine runs and both see the same machine load.
 print(json.dumps({"ready": True, "info": "torch %s, %d threads, OPENBLAS_CORETYPE=%s" % (
@@ -78,7 +87,7 @@ with torch.no_grad():
         if cmd["op"] == "quit":
             break
         wall, cpu = time.perf_counter(), time.process_time()
-        out = forward(cmd["upto"])
+        out = forward(cmd["upto"], cmd.get("rows", range(len(sequences))))
         reply = {"ms": (time.perf_counter() - wall) * 1000, "cpu_ms": (time.process_time() - cpu) * 1000}
         if cmd.get("return_first"):
             reply["first"] = out[0].tolist()

@@ -11,7 +11,9 @@ internal sealed class PrefillTorchServer : IDisposable
     /// <summary>"torch VERSION, N threads, OPENBLAS_CORETYPE=…", as the process reports it.</summary>
     public string Info { get; }
 
-    public PrefillTorchServer(string checkpointDir, int[][] sequences, string? openBlasCoreType)
+    /// <summary>Loads the F32 checkpoint in <paramref name="checkpointDir"/>; <paramref name="sequences"/> may differ in length
+    /// (a pass over several right-pads them).</summary>
+    public PrefillTorchServer(string checkpointDir, int[][] sequences, string? openBlasCoreType, int threads = 2)
     {
         var psi = new ProcessStartInfo("/usr/bin/python3")
         {
@@ -19,20 +21,23 @@ internal sealed class PrefillTorchServer : IDisposable
         };
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add(PrefillTorchScript.Source);
-        psi.Environment["OMP_NUM_THREADS"] = "2";
+        psi.Environment["OMP_NUM_THREADS"] = threads.ToString(System.Globalization.CultureInfo.InvariantCulture);
         psi.Environment.Remove("OPENBLAS_CORETYPE");
         if (openBlasCoreType is not null) psi.Environment["OPENBLAS_CORETYPE"] = openBlasCoreType;
         _process = Process.Start(psi) ?? throw new InvalidOperationException("cannot start /usr/bin/python3");
-        _process.StandardInput.WriteLine(JsonSerializer.Serialize(new { dir = checkpointDir, sequences }));
+        _process.StandardInput.WriteLine(JsonSerializer.Serialize(new { dir = checkpointDir, sequences, threads }));
         _process.StandardInput.Flush();
         using var ready = JsonDocument.Parse(ReadLine());
         Info = ready.RootElement.GetProperty("info").GetString()!;
     }
 
-    /// <summary>Runs layers 0..<paramref name="upto"/>; returns wall and process CPU milliseconds, and sequence 0's last-token row when asked.</summary>
-    public (double WallMs, double CpuMs, float[]? First) Forward(int upto, bool returnFirst = false)
+    /// <summary>Runs layers 0..<paramref name="upto"/> over the sequences numbered <paramref name="rows"/> (all when null) in
+    /// one pass; returns wall and process CPU milliseconds, and the first row's last-token residual when asked.</summary>
+    public (double WallMs, double CpuMs, float[]? First) Forward(int upto, bool returnFirst = false, int[]? rows = null)
     {
-        _process.StandardInput.WriteLine(JsonSerializer.Serialize(new { op = "forward", upto, return_first = returnFirst }));
+        _process.StandardInput.WriteLine(rows is null
+            ? JsonSerializer.Serialize(new { op = "forward", upto, return_first = returnFirst })
+            : JsonSerializer.Serialize(new { op = "forward", upto, return_first = returnFirst, rows }));
         _process.StandardInput.Flush();
         using var doc = JsonDocument.Parse(ReadLine());
         var r = doc.RootElement;

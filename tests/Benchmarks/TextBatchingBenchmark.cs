@@ -17,7 +17,8 @@ namespace ProbeMonitor.Benchmarks;
 /// Without <c>--model</c> or <c>--random</c> it serves the embedded default model and its committed bundles (the issue's
 /// configuration). Options: <c>--clients</c> (32), <c>--seconds</c> (20) after <c>--warmup-seconds</c> (5), <c>--hidden</c> (1024),
 /// <c>--intermediate</c> (4 × hidden), <c>--layers</c> (2), <c>--model DIR</c> (an existing checkpoint instead of a random one;
-/// its id is overridden to the bundles'), <c>--target</c> (3: the ratio to reach; exit code 1 below it).
+/// its id is overridden to the bundles'), <c>--target</c> (3: the ratio to reach; exit code 1 below it), <c>--ceiling-only</c>
+/// (the embedded default's forward-pass ceiling and its PyTorch peer, without the servers).
 /// </remarks>
 public static class TextBatchingBenchmark
 {
@@ -79,6 +80,11 @@ public static class TextBatchingBenchmark
         int clients = a.Int("--clients", 32);
         double seconds = a.Double("--seconds", 20), warmup = a.Double("--warmup-seconds", 5), target = a.Double("--target", 3);
         var embedded = EmbeddedDefaultModel.Materialize(log: Console.Error);
+        if (a.Flag("--ceiling-only"))
+        {
+            Console.WriteLine(ForwardBatchingCeiling.Describe(await ForwardBatchingCeiling.MeasureAsync(embedded.ModelDirectory, embedded.TokenizerPath, embedded.HookLayer, clients), clients));
+            return 0;
+        }
         var common = new[] { "--model", embedded.ModelDirectory, "--cache-size-mb", "0" };
         string loadBefore = MachineLoad.Average();
         Console.WriteLine($"text-batching: {clients} closed-loop clients, prompt mode (built-in set), unary; embedded default {embedded.ModelId} " +

@@ -164,6 +164,14 @@ public sealed unsafe class OpenBlasGemm : IGemmBackend
         return null;
     }
 
+    /// <summary>The OPENBLAS_CORETYPE that matches this CPU's vector extensions (SkylakeX, Haswell), or null for OpenBLAS's own guess.</summary>
+    /// <remarks>Under a hypervisor that reports a generic model name OpenBLAS can fall back to old SSE kernels; naming the
+    /// core type by its features avoids that, for this process and for peers (PyTorch) started beside it.</remarks>
+    public static string? CoreTypeForThisCpu() =>
+        Avx512F.IsSupported && Avx512BW.IsSupported && Avx512DQ.IsSupported && Avx512F.VL.IsSupported ? "SkylakeX"
+        : Avx2.IsSupported && Fma.IsSupported ? "Haswell"
+        : null;
+
     /// <summary>Sets OPENBLAS_CORETYPE in the native environment (which OpenBLAS reads at load) unless it is already set.</summary>
     /// <remarks>
     /// Runs once, when <see cref="Gemm"/> is first used. .NET's Environment keeps its own copy, so only libc's setenv reaches
@@ -171,9 +179,7 @@ public sealed unsafe class OpenBlasGemm : IGemmBackend
     /// </remarks>
     private static void PinCoreType()
     {
-        string? coreType = Avx512F.IsSupported && Avx512BW.IsSupported && Avx512DQ.IsSupported && Avx512F.VL.IsSupported ? "SkylakeX"
-            : Avx2.IsSupported && Fma.IsSupported ? "Haswell"
-            : null;
+        string? coreType = CoreTypeForThisCpu();
         if (coreType is null || !OperatingSystem.IsLinux() || !NativeLibrary.TryLoad("libc.so.6", out var libc)) return;
         if (!NativeLibrary.TryGetExport(libc, "getenv", out var getenv) || !NativeLibrary.TryGetExport(libc, "setenv", out var setenv)) return;
         fixed (byte* name = "OPENBLAS_CORETYPE\0"u8)
