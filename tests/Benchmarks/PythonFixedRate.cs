@@ -39,4 +39,53 @@ internal static class PythonFixedRate
             root.GetProperty("achieved_per_s").GetDouble(), failures.Length == 0 ? "none" : failures,
             root.GetProperty("lag_p50_us").GetDouble(), root.GetProperty("lag_p99_us").GetDouble());
     }
+
+    /// <summary>Debian's python3-grpcio serving <paramref name="responseFile"/>'s bytes as every unary answer
+    /// (Python/echo_server.py): the peer echo; stopped by disposing.</summary>
+    public sealed class EchoServer : IDisposable
+    {
+        private readonly Process _process;
+
+        private EchoServer(Process process, Uri address) => (_process, Address) = (process, address);
+
+        /// <summary>Where it listens (h2c on loopback).</summary>
+        public Uri Address { get; }
+
+        public static async Task<EchoServer> StartAsync(string responseFile)
+        {
+            string script = Path.Combine(RepoPaths.Root, "tests", "Benchmarks", "Python", "echo_server.py");
+            var psi = new ProcessStartInfo(Python) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+            psi.ArgumentList.Add(script);
+            psi.ArgumentList.Add(responseFile);
+            var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start python3");
+            var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            if (line?.Split(' ') is not ["port", var port])
+            {
+                process.Kill();
+                process.Dispose();
+                throw new InvalidOperationException($"echo_server.py did not print its port (got '{line}')");
+            }
+            return new EchoServer(process, new Uri($"http://127.0.0.1:{port}"));
+        }
+
+        /// <summary>The CPU time the peer process has used so far.</summary>
+        public TimeSpan CpuTime()
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+
+        public void Dispose()
+        {
+            try
+            {
+                _process.StandardInput.Close();
+                if (!_process.WaitForExit(10_000)) _process.Kill();
+            }
+            catch (InvalidOperationException)
+            {
+            }
+            _process.Dispose();
+        }
+    }
 }

@@ -92,8 +92,11 @@ public static class ServeBenchmark
             if (unaryClients != "csharp" && PythonFixedRate.Missing() is { } noPython)
                 Console.WriteLine($"  (no Python grpcio client run: {noPython})");
             else if (unaryClients != "csharp")
+            {
                 foreach (var (name, method) in new[] { ("Score (scoring), Python grpcio client", ProbeMonitorMethods.Score), ("gRPC layer echo, Python grpcio client", echoUnary) })
                     unary.Add((name, await UnaryFixedRate.PythonAsync(server, method, request, rate, seconds)));
+                unary.Add(("peer: grpcio server echo, Python grpcio client", await UnaryFixedRate.PythonPeerAsync(request, CannedResponse(), echoUnary.FullName, rate, seconds)));
+            }
 
             double rawRate = rows[0].PerSecond;
             Console.WriteLine();
@@ -232,7 +235,7 @@ public static class ServeBenchmark
     }
 
     /// <summary>A response the size of a real one (four probe scores, drift, timings).</summary>
-    private static ScoreResponse CannedResponse()
+    internal static ScoreResponse CannedResponse()
     {
         var r = new ScoreResponse
         {

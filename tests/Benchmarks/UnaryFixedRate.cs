@@ -78,6 +78,29 @@ internal static class UnaryFixedRate
         }
     }
 
+    /// <summary>The peer: the same open-loop phase from the same Python client against Debian's python3-grpcio server answering
+    /// <paramref name="response"/> to every call, in the same run. What that pair cannot do on this machine, the sidecar's
+    /// echo cannot be blamed for.</summary>
+    public static async Task<Latency> PythonPeerAsync(ScoreRequest request, IMessage response, string methodPath, int rate, int seconds)
+    {
+        string requestFile = Path.GetTempFileName(), responseFile = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllBytesAsync(requestFile, request.ToByteArray());
+            await File.WriteAllBytesAsync(responseFile, response.ToByteArray());
+            using var peer = await PythonFixedRate.EchoServer.StartAsync(responseFile);
+            var steal = new CpuSteal();
+            var result = await PythonFixedRate.RunAsync(peer.Address, methodPath, requestFile, rate, seconds);
+            return new Latency(result.P50Us, result.P99Us, result.MaxUs, result.AchievedPerSecond, result.Failures, result.LagP50Us, result.LagP99Us,
+                null, 0, 0, 0, "n/a", steal.Since());
+        }
+        finally
+        {
+            File.Delete(requestFile);
+            File.Delete(responseFile);
+        }
+    }
+
     /// <summary>What the server and the machine did during a phase: the server's collections, its own latency buckets for the
     /// method, and the CPU steal.</summary>
     private sealed class ServerWatch
