@@ -69,6 +69,15 @@ public sealed class OverloadTests : IDisposable
 
         // Headers only: the request message is held back until the answer is in, so only a refusal made before reading can arrive.
         var http = new HttpClient(new SocketsHttpHandler());
+        // The connection is opened and its SETTINGS exchanged first, so no frame of the handshake can carry the held-back
+        // request's HEADERS out with it: they go only because the content flushes them (see HeldBackContent).
+        using (var warm = new HttpRequestMessage(HttpMethod.Post, new Uri(sidecar.GrpcAddress, "/" + HealthGrpcService.Check.FullName.TrimStart('/')))
+               {
+                   Content = new ByteArrayContent(new byte[5]) { Headers = { { "Content-Type", "application/grpc" } } },
+                   Version = System.Net.HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+               })
+        using (var warmed = await http.SendAsync(warm).WaitAsync(TimeSpan.FromSeconds(30)))
+            Assert.Equal("0", Header(warmed, "grpc-status") is { Length: > 0 } h ? h : TrailerOf(warmed, "grpc-status"));
         var body = new HeldBackContent();
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(sidecar.GrpcAddress, "/" + ProbeMonitorMethods.Score.FullName.TrimStart('/')))
         {
@@ -115,6 +124,9 @@ public sealed class OverloadTests : IDisposable
     private static string Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : "";
 
+    private static string TrailerOf(HttpResponseMessage response, string name) =>
+        response.TrailingHeaders.TryGetValues(name, out var values) ? string.Join(",", values) : "";
+
     /// <summary>A gRPC request body that is sent only when released: one framed, empty ScoreRequest.</summary>
     private sealed class HeldBackContent : HttpContent
     {
@@ -128,6 +140,9 @@ public sealed class OverloadTests : IDisposable
 
         protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
         {
+            // SocketsHttpHandler holds an HTTP/2 request's HEADERS back until its content writes or flushes. Without this
+            // flush they left only when some other frame flushed the connection, and the test timed out when none did.
+            await stream.FlushAsync();
             await _release.Task;
             Sent = true;
             await stream.WriteAsync(new byte[5]); // uncompressed, length 0
