@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
+using ProbeMonitor.Formats;
+using ProbeMonitor.Formats.Safetensors;
 using ProbeMonitor.Monitor.Inference;
 using ProbeMonitor.Monitor.LoadGeneration;
 using ProbeMonitor.Probes.Bundles;
-using ProbeMonitor.Formats;
 using ProbeMonitor.TestSupport;
 
 namespace ProbeMonitor.Benchmarks;
@@ -46,7 +47,7 @@ internal static class ForwardBatchingCeiling
 
         string? missing = Peers.HasPythonModule("torch") ? null : "no /usr/bin/python3 with torch (apt-get install python3-torch, or .ci/install-peers)";
         if (missing is null && CheckpointDtype(modelDirectory) is { } dtype && dtype != "F32") missing = $"the checkpoint is {dtype}; the torch peer reads F32 only";
-        using var torch = missing is null ? new PrefillTorchServer(modelDirectory, prompts, ProbeMonitor.Kernels.OpenBlasGemm.CoreTypeForThisCpu(), threads: 1) : null;
+        using var torch = missing is null ? StartTorch(modelDirectory, prompts, ref missing) : null;
         var everyRow = Enumerable.Range(0, prompts.Length).ToArray();
         double? maxDiff = null;
         if (torch is not null)
@@ -76,6 +77,21 @@ internal static class ForwardBatchingCeiling
             : new Result(engine, new Measurement(torchSingle / n, torchBatched / n, engine.MeanTokens), torch.Info, maxDiff);
     }
 
+    /// <summary>The torch peer, or null with <paramref name="missing"/> saying why it did not start (the engine's line still
+    /// stands without it).</summary>
+    private static PrefillTorchServer? StartTorch(string modelDirectory, int[][] prompts, ref string? missing)
+    {
+        try
+        {
+            return new PrefillTorchServer(modelDirectory, prompts, ProbeMonitor.Kernels.OpenBlasGemm.CoreTypeForThisCpu(), threads: 1);
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or System.Text.Json.JsonException)
+        {
+            missing = $"the torch peer failed to start: {e.Message}";
+            return null;
+        }
+    }
+
     private static async Task<double> CpuMsAsync(Func<Task> run)
     {
         var before = Process.GetCurrentProcess().TotalProcessorTime;
@@ -88,7 +104,7 @@ internal static class ForwardBatchingCeiling
     {
         var path = Path.Combine(modelDirectory, "model.safetensors");
         if (!File.Exists(path)) return "sharded";
-        using var file = ProbeMonitor.Formats.Safetensors.SafetensorsFile.Open(path);
+        using var file = SafetensorsFile.Open(path);
         return file.Tensors.Select(t => t.DType.SafetensorsName()).FirstOrDefault();
     }
 

@@ -68,13 +68,6 @@ internal static class PythonFixedRate
             return new EchoServer(process, new Uri($"http://127.0.0.1:{port}"));
         }
 
-        /// <summary>The CPU time the peer process has used so far.</summary>
-        public TimeSpan CpuTime()
-        {
-            _process.Refresh();
-            return _process.TotalProcessorTime;
-        }
-
         public void Dispose()
         {
             try
