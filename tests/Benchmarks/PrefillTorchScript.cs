@@ -1,6 +1,6 @@
 namespace ProbeMonitor.Benchmarks;
 
-/// <summary>The PyTorch side of `prefill`: an eager, batched Gemma-2 forward in the style of HF's eager attention, served over stdin/stdout.</summary>
+/// <summary>The PyTorch peer of `prefill` and of `text-batching`'s ceiling: an eager, batched Gemma-2 forward in the style of HF's eager attention, served over stdin/stdout.</summary>
 internal static class PrefillTorchScript
 {
     public const string Source = """

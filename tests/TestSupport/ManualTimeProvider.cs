@@ -76,7 +76,7 @@ public sealed class ManualTimeProvider : TimeProvider
     /// <summary>Waits (polling, up to <paramref name="timeout"/>) until at least <paramref name="count"/> timers are armed.</summary>
     public async Task WaitForArmedTimersAsync(int count, TimeSpan? timeout = null)
     {
-        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        var until = DateTime.UtcNow + (timeout ?? TestTimeouts.Generous);
         while (ArmedTimers < count)
         {
             if (DateTime.UtcNow > until) throw new TimeoutException($"only {ArmedTimers} of {count} timers were armed in time.");

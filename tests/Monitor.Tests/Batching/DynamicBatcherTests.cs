@@ -1,14 +1,13 @@
 using ProbeMonitor.Monitor.Batching;
 using ProbeMonitor.TestSupport;
 using Xunit;
+using static ProbeMonitor.TestSupport.TestTimeouts;
 
 namespace ProbeMonitor.Monitor.Tests.Batching;
 
 /// <summary>Batcher behaviour driven by a manual clock: nothing here depends on how fast the machine is.</summary>
 public sealed class DynamicBatcherTests
 {
-    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
-
     private static DynamicBatcher<int, string> Create(GatedHandler handler, DynamicBatcherOptions options, ManualTimeProvider clock, RecordingObserver? observer = null) =>
         new(handler.Handle, options, observer, clock);
 

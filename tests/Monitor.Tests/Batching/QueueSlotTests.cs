@@ -1,5 +1,6 @@
 using ProbeMonitor.Monitor.Batching;
 using Xunit;
+using static ProbeMonitor.TestSupport.TestTimeouts;
 
 namespace ProbeMonitor.Monitor.Tests.Batching;
 
@@ -7,8 +8,6 @@ namespace ProbeMonitor.Monitor.Tests.Batching;
 /// capacity, an item queued into it cannot be refused, and a place no item took goes back when disposed.</summary>
 public sealed class QueueSlotTests
 {
-    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
-
     private static DynamicBatcher<int, string> Held(GatedHandler handler, int capacity) =>
         new(handler.Handle, new DynamicBatcherOptions { MaxBatchSize = 8, MaxWait = TimeSpan.Zero, QueueCapacity = capacity });
 

@@ -1,6 +1,7 @@
 using ProbeMonitor.Monitor.Batching;
 using ProbeMonitor.TestSupport;
 using Xunit;
+using static ProbeMonitor.TestSupport.TestTimeouts;
 
 namespace ProbeMonitor.Monitor.Tests.Batching;
 
@@ -8,8 +9,6 @@ namespace ProbeMonitor.Monitor.Tests.Batching;
 /// caller's thread; anything else queues and batches as before, and the handler never runs twice at once.</summary>
 public sealed class RunOrEnqueueTests
 {
-    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
-
     [Fact]
     public async Task An_idle_greedy_batcher_runs_the_item_on_the_callers_thread()
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ProbeMonitor.Monitor.LoadGeneration;
 using Xunit;
+using static ProbeMonitor.TestSupport.TestTimeouts;
 
 namespace ProbeMonitor.Monitor.Tests.LoadGeneration;
 
@@ -8,8 +9,6 @@ namespace ProbeMonitor.Monitor.Tests.LoadGeneration;
 /// passed time completes at once, and cancellation ends a wait early. (How late a wait ends is the benchmark's business.)</summary>
 public sealed class PreciseDelayTests
 {
-    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
-
     [Fact]
     public async Task Waits_added_out_of_order_never_end_before_their_own_time()
     {
